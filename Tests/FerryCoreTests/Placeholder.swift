@@ -1,0 +1,5 @@
+import XCTest
+
+final class FerryCoreTestsPlaceholder: XCTestCase {
+    func testPlaceholder() {}
+}

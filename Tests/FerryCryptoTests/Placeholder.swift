@@ -1,0 +1,5 @@
+import XCTest
+
+final class FerryCryptoTestsPlaceholder: XCTestCase {
+    func testPlaceholder() {}
+}

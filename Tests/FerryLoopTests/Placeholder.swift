@@ -1,0 +1,5 @@
+import XCTest
+
+final class FerryLoopTestsPlaceholder: XCTestCase {
+    func testPlaceholder() {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class FerryStoreTestsPlaceholder: XCTestCase {
+    func testPlaceholder() {}
+}
