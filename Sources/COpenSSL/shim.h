@@ -5,5 +5,38 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
 #include <openssl/bio.h>
+#include <openssl/asn1.h>
+
+// Key type identifiers: EVP_PKEY_ED25519 is a macro that names another macro.
+static inline int ferry_EVP_PKEY_ED25519(void) { return EVP_PKEY_ED25519; }
+
+// EVP_PKEY_id was renamed EVP_PKEY_get_id in 3.0 and survives only as a macro.
+static inline int ferry_EVP_PKEY_id(const EVP_PKEY *pkey) { return EVP_PKEY_id(pkey); }
+
+// X509_NAME_add_entry_by_txt wants MBSTRING_ASC, which is a composite macro.
+static inline int ferry_MBSTRING_ASC(void) { return MBSTRING_ASC; }
+
+// SSL_CTX configuration macros around SSL_CTX_ctrl.
+static inline int ferry_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version) {
+    return (int)SSL_CTX_set_min_proto_version(ctx, version);
+}
+static inline int ferry_SSL_CTX_set_max_proto_version(SSL_CTX *ctx, int version) {
+    return (int)SSL_CTX_set_max_proto_version(ctx, version);
+}
+static inline long ferry_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) {
+    return SSL_CTX_set_mode(ctx, mode);
+}
+static inline long ferry_SSL_CTX_set_session_cache_off(SSL_CTX *ctx) {
+    return SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+}
+static inline uint64_t ferry_SSL_OP_NO_TICKET(void) { return (uint64_t)SSL_OP_NO_TICKET; }
+static inline long ferry_SSL_MODE_ENABLE_PARTIAL_WRITE(void) { return (long)SSL_MODE_ENABLE_PARTIAL_WRITE; }
+
+// A memory BIO returns "retry" rather than EOF when empty, so the handshake waits for more bytes.
+static inline long ferry_BIO_set_mem_eof_return(BIO *bio, int value) {
+    return BIO_set_mem_eof_return(bio, value);
+}
+
 #endif

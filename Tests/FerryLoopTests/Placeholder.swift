@@ -1,5 +1,0 @@
-import XCTest
-
-final class FerryLoopTestsPlaceholder: XCTestCase {
-    func testPlaceholder() {}
-}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class FerryStoreTestsPlaceholder: XCTestCase {
-    func testPlaceholder() {}
-}

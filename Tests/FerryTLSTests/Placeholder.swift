@@ -1,5 +1,0 @@
-import XCTest
-
-final class FerryTLSTestsPlaceholder: XCTestCase {
-    func testPlaceholder() {}
-}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class FerryWireTestsPlaceholder: XCTestCase {
-    func testPlaceholder() {}
-}
