@@ -1,0 +1,152 @@
+import FerryCore
+import FerryCrypto
+import FerryStore
+import FerryWire
+import XCTest
+
+final class NodeCoreTests: XCTestCase {
+    func testLinkEstablishesBothWays() throws {
+        let pair = try CorePair()
+        pair.connect()
+        XCTAssertEqual(pair.a.established, [pair.b.address])
+        XCTAssertEqual(pair.b.established, [pair.a.address])
+        XCTAssertEqual(pair.a.core.connectedPeers, [pair.b.address])
+    }
+
+    func testMessageDeliveredWithProofAndReceipt() throws {
+        let pair = try CorePair()
+        pair.connect()
+        let id = try pair.send("hello B")
+        XCTAssertEqual(pair.b.delivered.map(\.id), [id])
+        XCTAssertEqual(String(decoding: pair.b.delivered[0].body, as: UTF8.self), "hello B")
+        XCTAssertEqual(pair.b.delivered[0].from, pair.a.address)
+        XCTAssertEqual(pair.b.delivered[0].path, .direct)
+        XCTAssertEqual(pair.b.delivered[0].hops, 1)
+        XCTAssertEqual(pair.a.proofs, [id])
+        XCTAssertEqual(pair.a.receipts, [id])
+        let outbound = try XCTUnwrap(pair.a.store.outbound(id: id))
+        XCTAssertNotNil(outbound.deliveredAt)
+        XCTAssertNotNil(outbound.receiptAt)
+        // B's receipt was itself proven delivered, so B holds nothing pending.
+        XCTAssertEqual(try pair.b.store.counts().outboxPending, 0)
+        XCTAssertEqual(try pair.a.store.inbox(afterSeq: 0, limit: 10).count, 0, "receipts are not shown as messages")
+    }
+
+    func testManyMessagesAllDeliveredOnceInOrderOfSending() throws {
+        var limits = CoreLimits()
+        limits.inflightPerLinkMax = 8
+        let pair = try CorePair(limits: limits)
+        pair.connect()
+        var ids: [MessageID] = []
+        for index in 0..<50 { ids.append(try pair.send("message \(index)")) }
+        XCTAssertEqual(Set(pair.b.delivered.map(\.id)), Set(ids))
+        XCTAssertEqual(pair.b.delivered.count, 50)
+        XCTAssertEqual(Set(pair.a.receipts), Set(ids))
+    }
+
+    func testRecipientOfflineAtSendTimeGetsMessageOnLinkUp() throws {
+        let pair = try CorePair()
+        let id = try pair.send("while you were away")
+        XCTAssertTrue(pair.b.delivered.isEmpty)
+        XCTAssertEqual(try pair.a.store.counts().outboxPending, 1)
+        pair.connect()
+        XCTAssertEqual(pair.b.delivered.map(\.id), [id])
+        XCTAssertEqual(pair.a.receipts, [id])
+    }
+
+    func testLostProofIsRetriedAfterReconnectAndNeverDeliveredTwice() throws {
+        let pair = try CorePair()
+        pair.connect()
+        pair.deliverBToA = false  // B stores the message, but its proof and receipt never reach A.
+        let id = try pair.send("once only")
+        XCTAssertEqual(pair.b.delivered.count, 1)
+        XCTAssertTrue(pair.a.proofs.isEmpty)
+        pair.disconnectAll()
+        pair.deliverBToA = true
+        pair.connect()
+        XCTAssertNotNil(try pair.a.store.outbound(id: id)?.deliveredAt, "custody ends once the new link carries proof or receipt")
+        XCTAssertEqual(try pair.a.store.counts().outboxPending, 0)
+        XCTAssertEqual(pair.b.delivered.count, 1, "B must not show the copy again")
+        XCTAssertEqual(try pair.b.store.inbox(afterSeq: 0, limit: 10).count, 1)
+        XCTAssertEqual(pair.a.receipts, [id], "B's receipt, pending in its outbox, arrives on the new link")
+    }
+
+    func testRepeatedCopyIsAnsweredWithTheSameProof() throws {
+        let pair = try CorePair()
+        let links = pair.connect()
+        let id = try pair.send("twice on the wire")
+        let envelope = try XCTUnwrap(pair.a.store.outbound(id: id)).envelope
+        // A buggy or replaying peer sends the same envelope again on the same link.
+        let actions = pair.b.core.linkReceived(links.b, bytes: Frame.envelope(envelope).encoded(), now: pair.now)
+        XCTAssertEqual(pair.b.delivered.count, 1)
+        XCTAssertFalse(actions.contains { if case .delivered = $0 { return true } else { return false } })
+        let sent = actions.compactMap { action -> [UInt8]? in
+            if case .send(_, let bytes) = action { return bytes } else { return nil }
+        }.flatMap { $0 }
+        var decoder = FrameDecoder()
+        let frames = try decoder.push(sent)
+        guard case .proof(let proof) = frames.first else { return XCTFail("expected a proof, got \(frames)") }
+        XCTAssertEqual(proof.id, id)
+        XCTAssertTrue(Digests.proofMatches(proof, ackHash: try XCTUnwrap(pair.a.store.outbound(id: id)).ackHash))
+    }
+
+    func testDiallerDropsLinkToUnexpectedPeer() throws {
+        let pair = try CorePair()
+        let stranger = try NodeIdentity.generate().address
+        pair.connect(expectedPeer: stranger)
+        XCTAssertTrue(pair.a.established.isEmpty)
+        XCTAssertEqual(pair.a.closedLinks.count, 1)
+        XCTAssertTrue(pair.a.logs.contains { $0.contains("expected \(stranger)") })
+    }
+
+    func testHelloRecordMustMatchTheAuthenticatedKey() throws {
+        // B's engine claims another key than the one that signed B's hello record.
+        let pair = try CorePair()
+        pair.connect(engineKeyForB: try NodeIdentity.generate().signingPublicKey)
+        XCTAssertTrue(pair.a.established.isEmpty)
+        XCTAssertFalse(pair.a.closedLinks.isEmpty)
+    }
+
+    func testGarbageFromPeerClosesLinkWithoutCrashing() throws {
+        let pair = try CorePair()
+        let links = pair.connect()
+        var seed: UInt64 = 7
+        for _ in 0..<20 {
+            let garbage = (0..<64).map { _ -> UInt8 in
+                seed = seed &* 6364136223846793005 &+ 1442695040888963407
+                return UInt8(truncatingIfNeeded: seed >> 33)
+            }
+            _ = pair.a.core.linkReceived(links.a, bytes: garbage, now: pair.now)
+        }
+        XCTAssertTrue(pair.a.core.linkSummaries.isEmpty, "the link was closed")
+    }
+
+    func testOversizedFrameLengthClosesLink() throws {
+        let pair = try CorePair()
+        let links = pair.connect()
+        let actions = pair.a.core.linkReceived(links.a, bytes: [0xff, 0xff, 0xff, 0xff, 0x02], now: pair.now)
+        XCTAssertTrue(actions.contains(.close(links.a)))
+    }
+
+    func testFalseProofIsIgnored() throws {
+        let pair = try CorePair()
+        let links = pair.connect()
+        // Submit without carrying out the actions: B never sees the message, so no real proof comes.
+        let (id, _) = try pair.a.core.submit(body: Array("proof me".utf8), to: pair.b.verified, now: pair.now)
+        let forged = Frame.proof(DeliveryProof(id: id, ackSecret: [UInt8](repeating: 9, count: 32))).encoded()
+        _ = pair.a.core.linkReceived(links.a, bytes: forged, now: pair.now)
+        XCTAssertNil(try pair.a.store.outbound(id: id)?.deliveredAt, "a proof that does not hash to the ack hash changes nothing")
+        XCTAssertEqual(pair.a.core.connectedPeers, [pair.b.address])
+    }
+
+    func testKeepalivePingsThenIdleLinkCloses() throws {
+        let pair = try CorePair()
+        let links = pair.connect()
+        pair.advance(milliseconds: 16_000)
+        XCTAssertEqual(pair.a.core.connectedPeers.count, 1, "pings answered keep the link up")
+        // Stop delivering anything: the link falls silent and must be closed as idle.
+        pair.deliverBToA = false
+        for _ in 0..<10 { pair.advance(milliseconds: 10_000) }
+        XCTAssertTrue(pair.a.closedLinks.contains(links.a))
+    }
+}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class FerryCoreTestsPlaceholder: XCTestCase {
-    func testPlaceholder() {}
-}
