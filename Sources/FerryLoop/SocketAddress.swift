@@ -1,0 +1,41 @@
+import CLibUV
+
+/// An IPv4 or IPv6 socket address parsed from text, kept in C form for libuv calls.
+struct SocketAddress {
+    private var storage = sockaddr_storage()
+    /// `host:port`, or `[host]:port` for IPv6, for error messages.
+    let text: String
+
+    /// Parses an IP literal: IPv6 when `host` contains ':', IPv4 otherwise. Names are not resolved:
+    /// DNS would block the loop thread, so resolving is the caller's job.
+    init(host: String, port: UInt16, operation: String) throws(LoopError) {
+        text = SocketAddress.format(host: host, port: port)
+        let status = ferry_uv_parse_address(host, Int32(port), &storage)
+        try LoopError.check(status, "\(operation) \(text)")
+    }
+
+    /// Runs `body` with the `const struct sockaddr *` libuv wants.
+    func withSockaddr<Result>(_ body: (UnsafePointer<sockaddr>) -> Result) -> Result {
+        withUnsafePointer(to: storage) { body(ferry_uv_sockaddr($0)) }
+    }
+
+    /// `host:port`, bracketing IPv6 hosts so the port stays unambiguous.
+    static func format(host: String, port: UInt16) -> String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+
+    /// Reads a socket address with `uv_tcp_getsockname`-style `fill` and returns (host, port),
+    /// or nil if the call fails or the family is not IP.
+    static func read(_ fill: (UnsafeMutablePointer<sockaddr>, UnsafeMutablePointer<Int32>) -> Int32) -> (host: String, port: UInt16)? {
+        var storage = sockaddr_storage()
+        var length = ferry_uv_sockaddr_storage_size()
+        let status = withUnsafeMutablePointer(to: &storage) { fill(ferry_uv_sockaddr_mutable($0), &length) }
+        guard status == 0 else { return nil }
+        // INET6_ADDRSTRLEN is 46; 64 leaves room and keeps the buffer small.
+        var name = [CChar](repeating: 0, count: 64)
+        var port: UInt16 = 0
+        guard ferry_uv_address_name(&storage, &name, name.count, &port) == 0 else { return nil }
+        let host = name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return (String(decoding: host, as: UTF8.self), port)
+    }
+}
