@@ -1,0 +1,152 @@
+import Foundation
+
+/// One request on the control socket: a JSON object on one line (docs/CONTROL.md).
+public struct ControlRequest: Codable, Sendable, Equatable {
+    /// What to do: `status`, `peers`, `send`, `wait`, `inbox`.
+    public var op: String
+    /// `send`: a contact name or an address.
+    public var to: String?
+    /// `send`: the message text.
+    public var text: String?
+    /// `wait`: the message id to wait for.
+    public var id: String?
+    /// `inbox`: only messages after this inbox sequence number.
+    public var after: Int64?
+    /// `inbox`: keep the connection open and stream new messages.
+    public var follow: Bool?
+    /// `inbox`: at most this many messages (before following).
+    public var limit: Int?
+
+    public init(
+        op: String, to: String? = nil, text: String? = nil, id: String? = nil, after: Int64? = nil,
+        follow: Bool? = nil, limit: Int? = nil
+    ) {
+        self.op = op
+        self.to = to
+        self.text = text
+        self.id = id
+        self.after = after
+        self.follow = follow
+        self.limit = limit
+    }
+}
+
+/// One reply line. `ok` is always present; the other fields depend on the request.
+public struct ControlReply: Codable, Sendable, Equatable {
+    public var ok: Bool
+    /// When `ok` is false: one sentence saying what went wrong and what to do.
+    public var error: String?
+    /// `send`: the new message id. `wait`: the id waited for.
+    public var id: String?
+    public var status: NodeStatus?
+    public var peers: [PeerInfo]?
+    /// `inbox`: one message per reply line.
+    public var message: InboxItem?
+    /// `inbox` without follow: the last line of the listing.
+    public var end: Bool?
+    /// `wait`: the receipt arrived.
+    public var delivered: Bool?
+    /// `wait`: when the recipient opened the message (ms since the epoch).
+    public var openedAtMs: UInt64?
+
+    public init(ok: Bool, error: String? = nil) {
+        self.ok = ok
+        self.error = error
+    }
+
+    public static func failure(_ text: String) -> ControlReply { ControlReply(ok: false, error: text) }
+}
+
+/// `ferry status`: who this node is and what it holds.
+public struct NodeStatus: Codable, Sendable, Equatable {
+    public var address: String
+    public var listen: String
+    public var dataDir: String
+    public var pid: Int32
+    public var startedAtMs: UInt64
+    public var links: Int
+    public var outboxPending: Int
+    public var outboxDelivered: Int
+    public var inbox: Int
+    public var relay: Int
+
+    public init(
+        address: String, listen: String, dataDir: String, pid: Int32, startedAtMs: UInt64, links: Int,
+        outboxPending: Int, outboxDelivered: Int, inbox: Int, relay: Int
+    ) {
+        self.address = address
+        self.listen = listen
+        self.dataDir = dataDir
+        self.pid = pid
+        self.startedAtMs = startedAtMs
+        self.links = links
+        self.outboxPending = outboxPending
+        self.outboxDelivered = outboxDelivered
+        self.inbox = inbox
+        self.relay = relay
+    }
+}
+
+/// `ferry peers`: one link.
+public struct PeerInfo: Codable, Sendable, Equatable {
+    /// Peer address, once the handshake told us; empty before.
+    public var address: String
+    /// Contact name, if the address is in the contact book.
+    public var name: String?
+    public var endpoint: String
+    /// `out` if we dialled, `in` if the peer did.
+    public var direction: String
+    public var established: Bool
+    public var sinceMs: UInt64
+    public var inflight: Int
+
+    public init(
+        address: String, name: String?, endpoint: String, direction: String, established: Bool, sinceMs: UInt64,
+        inflight: Int
+    ) {
+        self.address = address
+        self.name = name
+        self.endpoint = endpoint
+        self.direction = direction
+        self.established = established
+        self.sinceMs = sinceMs
+        self.inflight = inflight
+    }
+}
+
+/// `ferry inbox --json`: one received message. Field names are a contract for scripts.
+public struct InboxItem: Codable, Sendable, Equatable {
+    public var seq: Int64
+    public var id: String
+    /// Sender address.
+    public var from: String
+    /// Sender's contact name, if known.
+    public var fromName: String?
+    public var text: String
+    /// ISO 8601 UTC, from the sender's clock.
+    public var sentAt: String
+    /// ISO 8601 UTC, from this node's clock.
+    public var receivedAt: String
+    public var sentAtMs: UInt64
+    public var receivedAtMs: UInt64
+    /// `direct`, `coordinator` or `mesh`.
+    public var path: String
+    public var hops: Int
+
+    public init(
+        seq: Int64, id: String, from: String, fromName: String?, text: String, sentAtMs: UInt64,
+        receivedAtMs: UInt64, path: String, hops: Int
+    ) {
+        self.seq = seq
+        self.id = id
+        self.from = from
+        self.fromName = fromName
+        self.text = text
+        self.sentAtMs = sentAtMs
+        self.receivedAtMs = receivedAtMs
+        self.sentAt = ControlJSON.isoTime(milliseconds: sentAtMs)
+        self.receivedAt = ControlJSON.isoTime(milliseconds: receivedAtMs)
+        self.path = path
+        self.hops = hops
+    }
+}

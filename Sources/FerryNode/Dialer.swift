@@ -1,0 +1,56 @@
+import FerryCore
+import FerryLoop
+import FerryWire
+
+/// Keeps one `--peer` seed connected: dials, and after a failure or a lost link dials again
+/// after a backoff with jitter. Loop-confined, not `Sendable`.
+final class Dialer {
+    enum State {
+        case waiting
+        case connecting
+        case connected(LinkID)
+    }
+
+    let endpoint: Endpoint
+    private(set) var state: State = .waiting
+    private var backoff = Backoff()
+    private let timer: LoopTimer
+    /// Who answered here last time; a later dial expects the same peer.
+    var knownPeer: Address?
+
+    init(endpoint: Endpoint, loop: Loop) throws {
+        self.endpoint = endpoint
+        self.timer = try LoopTimer(loop: loop)
+    }
+
+    var link: LinkID? {
+        if case .connected(let link) = state { return link }
+        return nil
+    }
+
+    /// Dials now; `connect` does the work and reports back through `connected`/`failed`.
+    func start(_ connect: @escaping (Dialer) -> Void) {
+        state = .connecting
+        connect(self)
+    }
+
+    func connected(_ link: LinkID) { state = .connected(link) }
+
+    func established(peer: Address) {
+        backoff.reset()
+        knownPeer = peer
+    }
+
+    /// The dial failed or the link ended: try again later.
+    func scheduleRetry(unit: Double, _ connect: @escaping (Dialer) -> Void) -> UInt64 {
+        state = .waiting
+        let delay = backoff.next(unit: unit)
+        timer.start(afterMilliseconds: delay) { [weak self] in
+            guard let self else { return }
+            self.start(connect)
+        }
+        return delay
+    }
+
+    func close() { timer.close() }
+}
