@@ -12,14 +12,15 @@ final class Dialer {
     }
 
     let endpoint: Endpoint
+    /// The address pinned with `--peer ADDRESS@HOST:PORT`, if any; never replaced by what answers.
+    let pinned: Address?
     private(set) var state: State = .waiting
     private var backoff = Backoff()
     private let timer: LoopTimer
-    /// Who answered here last time; a later dial expects the same peer.
-    var knownPeer: Address?
 
-    init(endpoint: Endpoint, loop: Loop) throws {
-        self.endpoint = endpoint
+    init(seed: PeerSeed, loop: Loop) throws {
+        self.endpoint = seed.endpoint
+        self.pinned = seed.expected
         self.timer = try LoopTimer(loop: loop)
     }
 
@@ -36,9 +37,9 @@ final class Dialer {
 
     func connected(_ link: LinkID) { state = .connected(link) }
 
-    func established(peer: Address) {
+    /// The link got through the handshake: the next failure starts with a short delay again.
+    func established() {
         backoff.reset()
-        knownPeer = peer
     }
 
     /// The dial failed or the link ended: try again later.

@@ -32,7 +32,7 @@ extension Node {
             case .success(let stream):
                 do {
                     let engine = try self.tls.makeEngine(role: .client)
-                    self.attach(stream, engine: engine, outbound: true, expectedPeer: dialer.knownPeer, dialer: dialer)
+                    self.attach(stream, engine: engine, outbound: true, expectedPeer: dialer.pinned, dialer: dialer)
                 } catch {
                     self.logger.error("TLS setup failed dialling \(dialer.endpoint): \(error)")
                     stream.close()

@@ -74,7 +74,7 @@ public final class Node {
             }
             signals.append(handle)
         }
-        for endpoint in config.peers { dialers.append(try Dialer(endpoint: endpoint, loop: loop)) }
+        for seed in config.peers { dialers.append(try Dialer(seed: seed, loop: loop)) }
     }
 
     private func listen(on endpoint: Endpoint) throws {
@@ -132,7 +132,8 @@ public final class Node {
             case .send(let link, let bytes): outgoing.append((link, bytes))
             case .close(let link): closing.append(link)
             case .linkEstablished(let link, let peer):
-                dialers.first { $0.link == link }?.established(peer: peer)
+                dialers.first { $0.link == link }?.established()
+                logger.debug("\(link) is \(peer)")
             case .delivered(let message): notifyFollowers(of: message)
             case .proofAccepted(let id): logger.debug("delivery proof for \(id)")
             case .receiptReceived(let id, let openedAt): answerWaiters(for: id, openedAt: openedAt)

@@ -12,7 +12,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Address to accept links on, HOST:PORT (port 0 picks a free one).")
     var listen: String = "127.0.0.1:7000"
 
-    @Option(help: "A peer to dial and keep dialling, HOST:PORT. Repeat for several.")
+    @Option(help: "A peer to dial and keep dialling, HOST:PORT or ADDRESS@HOST:PORT (refuse anyone else there). Repeat for several.")
     var peer: [String] = []
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")
@@ -27,7 +27,7 @@ struct RunCommand: ParsableCommand {
                 return handler
             }
             let config = NodeConfig(
-                dataDir: data.directory, listen: try Endpoint(parsing: listen), peers: try peer.map { try Endpoint(parsing: $0) })
+                dataDir: data.directory, listen: try Endpoint(parsing: listen), peers: try peer.map { try PeerSeed(parsing: $0) })
             let node = try Node(config: config, logger: Logger(label: "ferry"))
             try node.run()
         }
