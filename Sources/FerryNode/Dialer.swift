@@ -35,6 +35,27 @@ final class Dialer {
         connect(self)
     }
 
+    /// The connect under way, so a timeout or a shutdown can abandon it.
+    private var pendingConnect: TCPStream?
+
+    /// Remembers a connect in progress and abandons it after `timeoutMilliseconds`
+    /// (a seed that drops SYNs would otherwise hold the dialler for the kernel's long timeout).
+    func connecting(_ stream: TCPStream, timeoutMilliseconds: UInt64) {
+        pendingConnect = stream
+        timer.start(afterMilliseconds: timeoutMilliseconds) { [weak self] in self?.abandonConnect() }
+    }
+
+    /// The connect finished, one way or the other.
+    func connectFinished() {
+        pendingConnect = nil
+        timer.stop()
+    }
+
+    private func abandonConnect() {
+        pendingConnect?.close()  // its callback then reports the cancellation and a retry follows
+        pendingConnect = nil
+    }
+
     func connected(_ link: LinkID) { state = .connected(link) }
 
     /// The link got through the handshake: the next failure starts with a short delay again.
@@ -53,5 +74,8 @@ final class Dialer {
         return delay
     }
 
-    func close() { timer.close() }
+    func close() {
+        abandonConnect()
+        timer.close()
+    }
 }

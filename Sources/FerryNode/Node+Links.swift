@@ -23,7 +23,8 @@ extension Node {
     /// Dials a seed; on failure or when the link later ends, the dialer schedules another try.
     func dial(_ dialer: Dialer) {
         guard !stopping else { return }
-        _ = TCPStream.connect(loop: loop, host: dialer.endpoint.host, port: dialer.endpoint.port) { [weak self] result in
+        let stream = TCPStream.connect(loop: loop, host: dialer.endpoint.host, port: dialer.endpoint.port) { [weak self] result in
+            dialer.connectFinished()
             guard let self, !self.stopping else {
                 if case .success(let stream) = result { stream.close() }
                 return
@@ -43,7 +44,11 @@ extension Node {
                 self.redial(dialer)
             }
         }
+        if !stream.isClosed { dialer.connecting(stream, timeoutMilliseconds: Self.connectTimeoutMilliseconds) }
     }
+
+    /// How long a dial may take before it is abandoned and retried.
+    static let connectTimeoutMilliseconds: UInt64 = 10_000
 
     func redial(_ dialer: Dialer) {
         guard !stopping else { return }
