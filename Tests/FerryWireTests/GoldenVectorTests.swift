@@ -1,0 +1,255 @@
+import XCTest
+import FerryWire
+
+/// Pins every wire format to bytes written out by hand from docs/PROTOCOL.md.
+///
+/// Each literal is split by field, in the order of the document's tables, so a layout change shows up
+/// as a failing test and a diff that names the field. If one of these fails, either the code or
+/// docs/PROTOCOL.md is wrong: decide which, and change both together.
+final class GoldenVectorTests: XCTestCase {
+    // MARK: - Golden bytes (also the worked examples of docs/PROTOCOL.md)
+
+    static let envelopeHex =
+        "01" // version
+        + "00" // flags
+        + "000102030405060708090a0b0c0d0e0f" // message id
+        + "101112131415161718191a1b1c1d1e1f" // destination
+        + "0000018bcfe56800" // created: 1700000000000 ms
+        + "0000018bf3f1ec00" // expires: created + 604800000 ms
+        + "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f" // ack hash
+        + "08" // hops left
+        + "0004" // copies
+        + "00000005" // sealed body length
+        + "a0a1a2a3a4" // sealed body
+
+    static let sealedContentHex =
+        "01" // version
+        + "01" // content type: text
+        + "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf" // ack secret
+        + "08" // hop limit
+        + "0003" + "e0e1e2" // sender record, u16 length
+        + "00000002" + "6869" // body "hi", u32 length
+        + String(repeating: "55", count: 64) // signature
+
+    static let receiptHex =
+        "000102030405060708090a0b0c0d0e0f" // message id
+        + "0000018bcfe65260" // opened at: 1700000060000 ms
+
+    static let identityRecordHex =
+        "01" // version
+        + "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f" // Ed25519 public key
+        + "0004" + "60616263" // KEM public key, u16 length
+        + "0000018bcfe56800" // created
+        + "0000018bf3f1ec00" // expires
+        + "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f" // signature…
+        + "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf" // …64 bytes
+
+    static let contactCard =
+        "ferry1:AUBBQkNERUZHSElKS0xNTk9QUVJTVFVWV1hZWltcXV5fAARgYWJjAAABi8_laAAAAAGL8_HsAICBgoOEhYaHiImKi4yNjo"
+        + "-QkZKTlJWWl5iZmpucnZ6foKGio6SlpqeoqaqrrK2ur7CxsrO0tba3uLm6u7y9vr8"
+
+    /// Every frame case with its full encoding (length prefix included).
+    static let frames: [(name: String, frame: Frame, hex: String)] = [
+        (
+            "hello", .hello(Fixture.hello),
+            "0000000b" // length of type + payload: 11
+                + "01" // type: hello
+                + "0001" // protocol version
+                + "0003" + "e0e1e2" // identity record, u16 length
+                + "1cf3" // listen port 7411
+                + "01" // flags: coordinator
+        ),
+        (
+            "envelope", .envelope(hex(envelopeHex)),
+            "0000005f" // 1 + 94
+                + "02" // type: envelope
+                + envelopeHex
+        ),
+        (
+            "proof", .proof(DeliveryProof(id: Fixture.id, ackSecret: Fixture.ackSecret)),
+            "00000031" // 1 + 16 + 32 = 49
+                + "03" // type: proof
+                + "000102030405060708090a0b0c0d0e0f" // message id
+                + "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf" // ack secret
+        ),
+        (
+            "refuse", .refuse(id: Fixture.id, reason: .expired),
+            "00000012" // 1 + 16 + 1 = 18
+                + "04" // type: refuse
+                + "000102030405060708090a0b0c0d0e0f" // message id
+                + "03" // reason: expired
+        ),
+        (
+            "ping", .ping(nonce: 0x0102_0304_0506_0708),
+            "00000009" + "05" + "0102030405060708"
+        ),
+        (
+            "pong", .pong(nonce: 0x0102_0304_0506_0708),
+            "00000009" + "06" + "0102030405060708"
+        ),
+        (
+            "close", .close(reason: .shutdown, text: "bye"),
+            "00000007" // 1 + 1 + 2 + 3
+                + "07" // type: close
+                + "01" // reason: shutdown
+                + "0003" + "627965" // "bye", u16 length
+        ),
+    ]
+
+    // MARK: - Envelope
+
+    func testEnvelopeEncodesToGoldenBytes() {
+        XCTAssertEqual(Hex.encode(Fixture.envelope.encoded()), Self.envelopeHex)
+        XCTAssertEqual(Fixture.envelope.encoded().count, 94)
+    }
+
+    func testEnvelopeDecodesFromGoldenBytes() throws {
+        XCTAssertEqual(try Envelope.decode(hex(Self.envelopeHex)), Fixture.envelope)
+    }
+
+    func testEnvelopeFixedHeaderIsTheFirst82Bytes() {
+        let header = Fixture.envelope.fixedHeader
+        XCTAssertEqual(header.count, Envelope.fixedHeaderByteCount)
+        XCTAssertEqual(Envelope.fixedHeaderByteCount, 82)
+        XCTAssertEqual(header, Array(hex(Self.envelopeHex).prefix(82)))
+    }
+
+    func testEnvelopeFixedHeaderExcludesHopsLeftAndCopies() {
+        var relayed = Fixture.envelope
+        relayed.hopsLeft = 3
+        relayed.copies = 1
+        XCTAssertEqual(relayed.fixedHeader, Fixture.envelope.fixedHeader)
+        XCTAssertNotEqual(relayed.encoded(), Fixture.envelope.encoded())
+    }
+
+    func testEnvelopeFixedHeaderOffsets() {
+        // The offsets table of docs/PROTOCOL.md §Envelope.
+        let bytes = Fixture.envelope.encoded()
+        XCTAssertEqual(bytes[0], Envelope.version)
+        XCTAssertEqual(bytes[1], 0)
+        XCTAssertEqual(Array(bytes[2..<18]), Fixture.id.bytes)
+        XCTAssertEqual(Array(bytes[18..<34]), Fixture.address.bytes)
+        XCTAssertEqual(Array(bytes[34..<42]), hex("0000018bcfe56800"))
+        XCTAssertEqual(Array(bytes[42..<50]), hex("0000018bf3f1ec00"))
+        XCTAssertEqual(Array(bytes[50..<82]), Fixture.ackHash)
+        XCTAssertEqual(bytes[82], 8)
+        XCTAssertEqual(Array(bytes[83..<85]), [0x00, 0x04])
+        XCTAssertEqual(Array(bytes[85..<89]), [0, 0, 0, 5])
+        XCTAssertEqual(Array(bytes[89...]), Fixture.sealed)
+    }
+
+    // MARK: - Sealed content, receipt
+
+    func testSealedContentGolden() throws {
+        XCTAssertEqual(Hex.encode(Fixture.content.encoded()), Self.sealedContentHex)
+        XCTAssertEqual(try SealedContent.decode(hex(Self.sealedContentHex)), Fixture.content)
+    }
+
+    func testSealedContentSignedBytesAreContextHeaderThenUnsignedContent() {
+        let header = Fixture.envelope.fixedHeader
+        let signed = Fixture.content.signedBytes(fixedHeader: header)
+        let context = Array("ferry-message-v1".utf8)
+        XCTAssertEqual(SealedContent.signatureContext, context)
+        XCTAssertEqual(Array(signed.prefix(16)), context)
+        XCTAssertEqual(Array(signed[16..<98]), header)
+        XCTAssertEqual(Array(signed[98...]), Array(hex(Self.sealedContentHex).dropLast(64)))
+    }
+
+    func testReceiptGolden() throws {
+        XCTAssertEqual(Hex.encode(Fixture.receipt.encoded()), Self.receiptHex)
+        XCTAssertEqual(Fixture.receipt.encoded().count, Receipt.byteCount)
+        XCTAssertEqual(try Receipt.decode(hex(Self.receiptHex)), Fixture.receipt)
+    }
+
+    // MARK: - Identity record, contact card
+
+    func testIdentityRecordGolden() throws {
+        XCTAssertEqual(Hex.encode(Fixture.record.encoded()), Self.identityRecordHex)
+        XCTAssertEqual(try IdentityRecord.decode(hex(Self.identityRecordHex)), Fixture.record)
+    }
+
+    func testIdentityRecordSignedBytesAreContextThenRecordWithoutSignature() {
+        let context = Array("ferry-identity-v1".utf8)
+        XCTAssertEqual(IdentityRecord.signatureContext, context)
+        XCTAssertEqual(Fixture.record.signedBytes, context + Array(hex(Self.identityRecordHex).dropLast(64)))
+    }
+
+    func testContactCardGolden() throws {
+        XCTAssertEqual(ContactCard.encode(Fixture.record), Self.contactCard)
+        XCTAssertEqual(try ContactCard.decode(Self.contactCard), Fixture.record)
+        // Surrounding white space, as pasted from a terminal, is ignored.
+        XCTAssertEqual(try ContactCard.decode("  " + Self.contactCard + "\n"), Fixture.record)
+    }
+
+    func testContactCardUsesBase64URLWithoutPadding() {
+        let card = ContactCard.encode(Fixture.record)
+        XCTAssertTrue(card.hasPrefix("ferry1:"))
+        XCTAssertFalse(card.contains("+") || card.contains("/") || card.contains("="))
+    }
+
+    // MARK: - Frames
+
+    func testEveryFrameKindHasAGoldenVector() {
+        let kinds = Set(Self.frames.map { $0.frame.kind.rawValue })
+        XCTAssertEqual(kinds, Set(1...7))
+    }
+
+    func testFramesEncodeToGoldenBytes() {
+        for (name, frame, expected) in Self.frames {
+            XCTAssertEqual(Hex.encode(frame.encoded()), expected, name)
+        }
+    }
+
+    func testFramesDecodeFromGoldenBytes() throws {
+        for (name, frame, expected) in Self.frames {
+            let bytes = hex(expected)
+            XCTAssertEqual(try Frame.decode(payload: Array(bytes.dropFirst(4))), frame, name)
+            var decoder = FrameDecoder()
+            XCTAssertEqual(try decoder.push(bytes), [frame], name)
+            XCTAssertEqual(decoder.bufferedByteCount, 0, name)
+        }
+    }
+
+    func testFrameTypeCodes() {
+        let codes: [(Frame.Kind, UInt8)] = [
+            (.hello, 1), (.envelope, 2), (.proof, 3), (.refuse, 4), (.ping, 5), (.pong, 6), (.close, 7),
+        ]
+        for (kind, code) in codes { XCTAssertEqual(kind.rawValue, code, "\(kind)") }
+    }
+
+    func testReasonCodes() {
+        XCTAssertEqual(
+            [RefuseReason.invalid, .notForMe, .expired, .unavailable].map(\.rawValue), [1, 2, 3, 4])
+        XCTAssertEqual(
+            [CloseReason.shutdown, .protocolError, .wrongPeer, .duplicateLink, .idle].map(\.rawValue), [1, 2, 3, 4, 5])
+        XCTAssertEqual(Hello.protocolVersion, 1)
+        XCTAssertEqual(Hello.flagCoordinator, 0x01)
+        XCTAssertEqual([ContentType.text, .receipt].map(\.rawValue), [1, 2])
+    }
+
+    // MARK: - Limits (docs/PROTOCOL.md §Limits)
+
+    func testLimitsMatchProtocolDocument() {
+        XCTAssertEqual(WireLimits.frameBytesMax, 262_144)
+        XCTAssertEqual(WireLimits.sealedBytesMax, 196_608)
+        XCTAssertEqual(WireLimits.messageBodyBytesMax, 65_536)
+        XCTAssertEqual(WireLimits.identityRecordBytesMax, 2048)
+        XCTAssertEqual(WireLimits.closeReasonBytesMax, 256)
+        XCTAssertEqual(WireLimits.hopLimitDefault, 8)
+        XCTAssertEqual(WireLimits.messageLifetimeDefaultMilliseconds, 604_800_000)
+        XCTAssertEqual(IdentityRecord.kemKeyBytesMax, 1536)
+    }
+
+    func testLimitsNest() {
+        // An envelope with the largest sealed body fits in one frame.
+        let envelopeBytesMax = Envelope.fixedHeaderByteCount + 1 + 2 + 4 + WireLimits.sealedBytesMax
+        XCTAssertLessThanOrEqual(1 + envelopeBytesMax, WireLimits.frameBytesMax)
+        // The largest record (largest KEM key) fits the record limit, so a hello can carry it.
+        let recordBytesMax = 1 + 32 + 2 + IdentityRecord.kemKeyBytesMax + 8 + 8 + 64
+        XCTAssertLessThanOrEqual(recordBytesMax, WireLimits.identityRecordBytesMax)
+        // The largest sealed content (largest record and body) plus the HPKE overhead fits the sealed limit.
+        let contentBytesMax = 1 + 1 + 32 + 1 + 2 + WireLimits.identityRecordBytesMax + 4
+            + WireLimits.messageBodyBytesMax + 64
+        XCTAssertLessThanOrEqual(1120 + contentBytesMax + 16, WireLimits.sealedBytesMax)
+    }
+}

@@ -1,0 +1,260 @@
+import XCTest
+import FerryWire
+
+/// Decoders are strict and bounded: truncation, trailing bytes, unknown versions and types, and
+/// oversized length fields are typed errors, never traps, and length fields are checked before any
+/// allocation (docs/PROTOCOL.md §Limits).
+final class StrictDecoderTests: XCTestCase {
+    typealias Golden = GoldenVectorTests
+
+    /// Each record format: name, golden bytes, decoder.
+    static var records: [(name: String, bytes: [UInt8], decode: ([UInt8]) throws(WireError) -> Void)] { [
+        ("envelope", hex(Golden.envelopeHex), { bytes throws(WireError) in _ = try Envelope.decode(bytes) }),
+        ("sealed content", hex(Golden.sealedContentHex), { bytes throws(WireError) in _ = try SealedContent.decode(bytes) }),
+        ("receipt", hex(Golden.receiptHex), { bytes throws(WireError) in _ = try Receipt.decode(bytes) }),
+        ("identity record", hex(Golden.identityRecordHex), { bytes throws(WireError) in _ = try IdentityRecord.decode(bytes) }),
+    ] }
+
+    /// Frame payloads (type byte + payload, no length prefix) whose layout is fully parsed.
+    /// The envelope frame is left out: its payload is opaque to the frame layer (any length is a frame).
+    static var parsedFramePayloads: [(name: String, payload: [UInt8])] {
+        Golden.frames.filter { $0.frame.kind != .envelope }.map { ($0.name, Array(hex($0.hex).dropFirst(4))) }
+    }
+
+    // MARK: - Truncation
+
+    func testEveryProperPrefixOfARecordIsTruncated() {
+        for (name, bytes, decode) in Self.records {
+            for count in 0..<bytes.count {
+                do {
+                    try decode(Array(bytes.prefix(count)))
+                    XCTFail("\(name): prefix of \(count) bytes decoded")
+                } catch {
+                    XCTAssertEqual(error.caseName, "truncated", "\(name) prefix \(count): \(error)")
+                }
+            }
+        }
+    }
+
+    func testEveryProperPrefixOfAFramePayloadIsTruncated() {
+        for (name, payload) in Self.parsedFramePayloads {
+            for count in 0..<payload.count {
+                do {
+                    let frame = try Frame.decode(payload: Array(payload.prefix(count)))
+                    XCTFail("\(name): prefix of \(count) bytes decoded as \(frame)")
+                } catch {
+                    XCTAssertEqual(error.caseName, "truncated", "\(name) prefix \(count): \(error)")
+                }
+            }
+        }
+    }
+
+    func testEveryProperPrefixOfAFrameIsBufferedNotDecoded() throws {
+        for (name, frame, text) in Golden.frames {
+            let bytes = hex(text)
+            for count in 0..<bytes.count {
+                var decoder = FrameDecoder()
+                XCTAssertEqual(try decoder.push(Array(bytes.prefix(count))), [], "\(name) prefix \(count)")
+                XCTAssertEqual(decoder.bufferedByteCount, count)
+                XCTAssertEqual(try decoder.push(Array(bytes.dropFirst(count))), [frame], "\(name) rest after \(count)")
+                XCTAssertEqual(decoder.bufferedByteCount, 0)
+            }
+        }
+    }
+
+    func testContactCardCutShortIsAnError() {
+        let card = Golden.contactCard
+        for count in 0..<card.count {
+            XCTAssertWireError(try ContactCard.decode(String(card.prefix(count))), nil, "card prefix \(count)")
+        }
+    }
+
+    // MARK: - Trailing bytes
+
+    func testOneTrailingByteIsRejected() {
+        for (name, bytes, decode) in Self.records {
+            do {
+                try decode(bytes + [0x00])
+                XCTFail("\(name) with a trailing byte decoded")
+            } catch {
+                XCTAssertEqual(error, .trailingBytes(count: 1), name)
+            }
+        }
+        for (name, payload) in Self.parsedFramePayloads {
+            XCTAssertWireError(try Frame.decode(payload: payload + [0x00]), .trailingBytes(count: 1), name)
+        }
+    }
+
+    func testTrailingBytesInsideAFrameAreRejectedByTheStreamDecoder() {
+        // A ping whose length says 10: type + 8-byte nonce + one extra byte.
+        var decoder = FrameDecoder()
+        XCTAssertWireError(try decoder.push(hex("0000000a 05 0102030405060708 00")), .trailingBytes(count: 1))
+    }
+
+    // MARK: - Unknown versions, types and codes
+
+    func testUnknownVersionsAreRejected() {
+        for version: UInt8 in [0, 2, 0xff] {
+            var envelope = hex(Golden.envelopeHex)
+            envelope[0] = version
+            XCTAssertWireError(try Envelope.decode(envelope), .unsupportedVersion(version))
+            var content = hex(Golden.sealedContentHex)
+            content[0] = version
+            XCTAssertWireError(try SealedContent.decode(content), .unsupportedVersion(version))
+            var record = hex(Golden.identityRecordHex)
+            record[0] = version
+            XCTAssertWireError(try IdentityRecord.decode(record), .unsupportedVersion(version))
+        }
+    }
+
+    func testUnknownContentTypeIsRejected() {
+        for type: UInt8 in [0, 3, 0xff] {
+            var content = hex(Golden.sealedContentHex)
+            content[1] = type
+            XCTAssertWireError(try SealedContent.decode(content), .unknownType(type))
+        }
+    }
+
+    func testUnknownFrameTypesAreRejected() {
+        for type: UInt8 in [0x00, 0x08, 0x7f, 0xff] {
+            XCTAssertWireError(try Frame.decode(payload: [type] + Array(repeating: 0, count: 8)), .unknownType(type))
+            var decoder = FrameDecoder()
+            XCTAssertWireError(try decoder.push([0, 0, 0, 1, type]), .unknownType(type))
+        }
+    }
+
+    func testUnknownRefuseReasonIsInvalid() {
+        for code: UInt8 in [0, 5, 0xff] {
+            let payload = [0x04] + Fixture.id.bytes + [code]
+            XCTAssertWireError(try Frame.decode(payload: payload), .invalid(field: "refuse reason", reason: "unknown code \(code)"))
+        }
+    }
+
+    func testUnknownCloseReasonIsReadAsProtocolError() throws {
+        // A close is the last word on a link: its reason is informative, so an unknown code is not
+        // a reason to fail it. docs/PROTOCOL.md §Link frames says so.
+        XCTAssertEqual(try Frame.decode(payload: hex("07 63 0000")), .close(reason: .protocolError, text: ""))
+    }
+
+    func testHelloWithAnotherProtocolVersionStillDecodes() throws {
+        // Version negotiation is the link session's job, not the codec's.
+        XCTAssertEqual(
+            try Frame.decode(payload: hex("01 0002 0000 0000 00")),
+            .hello(Hello(version: 2, record: [], listenPort: 0, flags: 0)))
+    }
+
+    // MARK: - Semantic checks
+
+    func testEnvelopeMustExpireAfterItIsCreated() {
+        var bytes = hex(Golden.envelopeHex)
+        bytes.replaceSubrange(42..<50, with: bytes[34..<42]) // expires = created
+        XCTAssertWireError(try Envelope.decode(bytes), .invalid(field: "expires", reason: "not after created"))
+    }
+
+    func testIdentifierSizesAreEnforced() {
+        XCTAssertWireError(try Address(bytes: Array(repeating: 0, count: 15)))
+        XCTAssertWireError(try Address(bytes: Array(repeating: 0, count: 17)))
+        XCTAssertWireError(try MessageID(bytes: []))
+        XCTAssertWireError(try MessageID(bytes: Array(repeating: 0, count: 32)))
+    }
+
+    // MARK: - Oversized length fields: rejected before reading (or allocating) the field
+
+    func testSealedBodyLengthAboveLimitIsTooLong() {
+        let header = Array(hex(Golden.envelopeHex).prefix(85))
+        // Nothing follows the length: had the decoder tried to read the body, it would say truncated.
+        XCTAssertWireError(
+            try Envelope.decode(header + [0xff, 0xff, 0xff, 0xff]),
+            .tooLong(field: "sealed body", length: 0xffff_ffff, max: WireLimits.sealedBytesMax))
+        let justOver = UInt32(WireLimits.sealedBytesMax + 1)
+        XCTAssertWireError(
+            try Envelope.decode(header + bigEndian(justOver)),
+            .tooLong(field: "sealed body", length: WireLimits.sealedBytesMax + 1, max: WireLimits.sealedBytesMax))
+    }
+
+    func testSealedBodyAtLimitDecodes() throws {
+        var envelope = Fixture.envelope
+        envelope.sealed = Array(repeating: 0x5a, count: WireLimits.sealedBytesMax)
+        XCTAssertEqual(try Envelope.decode(envelope.encoded()), envelope)
+    }
+
+    func testIdentityRecordLimits() {
+        // KEM key length over its limit, with nothing after it.
+        let prefix = Array(hex(Golden.identityRecordHex).prefix(33))
+        XCTAssertWireError(
+            try IdentityRecord.decode(prefix + [0xff, 0xff]),
+            .tooLong(field: "kem key", length: 0xffff, max: IdentityRecord.kemKeyBytesMax))
+        XCTAssertWireError(
+            try IdentityRecord.decode(prefix + [0x06, 0x01]),
+            .tooLong(field: "kem key", length: 1537, max: IdentityRecord.kemKeyBytesMax))
+        // A whole record over the record limit is refused before it is parsed.
+        let huge = Array(repeating: UInt8(1), count: WireLimits.identityRecordBytesMax + 1)
+        XCTAssertWireError(
+            try IdentityRecord.decode(huge),
+            .tooLong(field: "identity record", length: 2049, max: WireLimits.identityRecordBytesMax))
+    }
+
+    func testIdentityRecordWithLargestKEMKeyDecodes() throws {
+        var record = Fixture.record
+        record.kemKey = Array(repeating: 7, count: IdentityRecord.kemKeyBytesMax)
+        XCTAssertEqual(try IdentityRecord.decode(record.encoded()), record)
+    }
+
+    func testSealedContentLimits() {
+        let upToRecord = Array(hex(Golden.sealedContentHex).prefix(35))
+        XCTAssertWireError(
+            try SealedContent.decode(upToRecord + bigEndian16(2049)),
+            .tooLong(field: "sender record", length: 2049, max: WireLimits.identityRecordBytesMax))
+        let upToBody = upToRecord + [0x00, 0x00]
+        XCTAssertWireError(
+            try SealedContent.decode(upToBody + bigEndian(UInt32(WireLimits.messageBodyBytesMax + 1))),
+            .tooLong(field: "body", length: 65_537, max: WireLimits.messageBodyBytesMax))
+        XCTAssertWireError(
+            try SealedContent.decode(upToBody + [0xff, 0xff, 0xff, 0xff]),
+            .tooLong(field: "body", length: 0xffff_ffff, max: WireLimits.messageBodyBytesMax))
+    }
+
+    func testSealedContentWithLargestBodyDecodes() throws {
+        var content = Fixture.content
+        content.body = Array(repeating: 0x41, count: WireLimits.messageBodyBytesMax)
+        XCTAssertEqual(try SealedContent.decode(content.encoded()), content)
+    }
+
+    func testHelloRecordAboveLimitIsTooLong() {
+        XCTAssertWireError(
+            try Frame.decode(payload: [0x01, 0x00, 0x01] + bigEndian16(2049)),
+            .tooLong(field: "hello record", length: 2049, max: WireLimits.identityRecordBytesMax))
+    }
+
+    func testCloseTextAboveLimitIsTooLong() {
+        XCTAssertWireError(
+            try Frame.decode(payload: [0x07, 0x01] + bigEndian16(257)),
+            .tooLong(field: "close text", length: 257, max: WireLimits.closeReasonBytesMax))
+    }
+
+    func testCloseTextIsCutToLimitWhenEncoded() throws {
+        let long = String(repeating: "x", count: 1000)
+        let bytes = Frame.close(reason: .idle, text: long).encoded()
+        XCTAssertEqual(bytes.count, 4 + 1 + 1 + 2 + WireLimits.closeReasonBytesMax)
+        var decoder = FrameDecoder()
+        XCTAssertEqual(try decoder.push(bytes), [.close(reason: .idle, text: String(repeating: "x", count: 256))])
+    }
+
+    func testContactCardLongerThanTwiceTheRecordLimitIsTooLong() {
+        let card = ContactCard.prefix + String(repeating: "A", count: 4097)
+        XCTAssertWireError(
+            try ContactCard.decode(card), .tooLong(field: "contact card", length: 4097, max: 4096))
+    }
+
+    func testContactCardWithWrongPrefixOrBadBase64IsInvalid() {
+        XCTAssertWireError(
+            try ContactCard.decode("ferry2:AAAA"),
+            .invalid(field: "contact card", reason: "it must start with ferry1:"))
+        XCTAssertWireError(
+            try ContactCard.decode("ferry1:AUBB!kNE"),
+            .invalid(field: "contact card", reason: "not valid base64url (was it cut when copied?)"))
+    }
+}
+
+func bigEndian(_ value: UInt32) -> [UInt8] { [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: value >> $0) } }
+func bigEndian16(_ value: UInt16) -> [UInt8] { [UInt8(value >> 8), UInt8(truncatingIfNeeded: value)] }
