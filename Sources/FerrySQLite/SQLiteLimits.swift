@@ -1,0 +1,8 @@
+/// Every limit of the SQLite store, in one place (STYLE.md: unit last in the name).
+enum SQLiteLimits {
+    /// How long a statement waits for a lock held by another connection to the same file (a second
+    /// process, or `ferry` tooling reading the database) before it fails with `SQLITE_BUSY`. The node
+    /// holds the only writer connection, so waiting at all is rare; five seconds rides out a checkpoint
+    /// or a reader without stalling the loop for long.
+    static let busyTimeoutSeconds: Double = 5
+}

@@ -1,0 +1,24 @@
+import GRDB
+
+// What the store's connection looks like from inside: for tests, and later for `ferry status`.
+extension SQLiteMessageStore {
+    /// SQLite's journal mode for this connection ("wal" once the store is open).
+    func journalMode() throws -> String {
+        try read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    /// SQLite's `synchronous` level for this connection (2 is FULL).
+    func synchronousLevel() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    /// Identifiers of the schema migrations applied to the file, in order.
+    func appliedMigrations() throws -> [String] {
+        try read { db in try Schema.migrator.appliedMigrations(db) }
+    }
+
+    /// Runs raw SQL inside the group transaction. Only tests use it, to damage rows on purpose.
+    func executeRawSQLForTesting(_ sql: String) throws {
+        try write { db in try db.execute(sql: sql) }
+    }
+}

@@ -1,0 +1,48 @@
+import FerryStore
+import FerryWire
+import Foundation
+import GRDB
+
+extension SQLiteMessageStore {
+    public func putIdentity(_ record: [UInt8], for address: Address) throws {
+        try write { db in
+            // `updated` is for an operator inspecting the file (wall-clock milliseconds); nothing reads it.
+            try db.execute(
+                sql: """
+                    INSERT INTO identities (address, record, updated)
+                    VALUES (?, ?, CAST(strftime('%s', 'now') AS INTEGER) * 1000)
+                    ON CONFLICT (address) DO UPDATE SET record = excluded.record, updated = excluded.updated
+                    """,
+                arguments: [address.sqlValue, Data(record)])
+        }
+    }
+
+    public func identity(for address: Address) throws -> [UInt8]? {
+        try read { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT record FROM identities WHERE address = ?", arguments: [address.sqlValue])
+            else { return nil }
+            return try RowReader(row: row, table: "identities").bytes("record")
+        }
+    }
+
+    public func counts() throws -> StoreCounts {
+        try read { db in
+            guard let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT (SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL) AS pending,
+                           (SELECT COUNT(*) FROM outbox WHERE delivered_at IS NOT NULL) AS delivered,
+                           (SELECT COUNT(*) FROM inbox) AS inbox
+                    """)
+            else { throw StoreError.corrupt("counting rows returned nothing") }
+            let reader = RowReader(row: row, table: "counts")
+            // Relayed copies are not stored yet (no relay table), so `relay` is always 0.
+            return StoreCounts(
+                outboxPending: Int(try reader.int64("pending")),
+                outboxDelivered: Int(try reader.int64("delivered")),
+                inbox: Int(try reader.int64("inbox")),
+                relay: 0)
+        }
+    }
+}

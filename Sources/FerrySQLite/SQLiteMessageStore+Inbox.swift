@@ -1,0 +1,73 @@
+import FerryStore
+import FerryWire
+import Foundation
+import GRDB
+
+extension SQLiteMessageStore {
+    public func addInbound(_ message: InboundMessage) throws -> InboundMessage? {
+        try write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM inbox WHERE id = ?", arguments: [message.id.sqlValue]) != nil {
+                return nil
+            }
+            // `seq` is left to AUTOINCREMENT; the caller's value is ignored, as in the protocol.
+            try db.execute(
+                sql: """
+                    INSERT INTO inbox (id, from_address, content_type, body, sent_at, received_at,
+                                       path, hops, ack_secret, expires_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    message.id.sqlValue, message.from.sqlValue, Int64(message.contentType), Data(message.body),
+                    message.sentAt.sqlValue, message.receivedAt.sqlValue, message.path.rawValue,
+                    Int64(message.hops), Data(message.ackSecret), message.expiresAt.sqlValue,
+                ])
+            var stored = message
+            stored.seq = db.lastInsertedRowID
+            return stored
+        }
+    }
+
+    public func inbound(id: MessageID) throws -> InboundMessage? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM inbox WHERE id = ?", arguments: [id.sqlValue])
+                .map(InboundMessage.init(row:))
+        }
+    }
+
+    public func inbox(afterSeq: Int64, limit: Int) throws -> [InboundMessage] {
+        // SQLite reads a negative LIMIT as "no limit"; the protocol means "nothing".
+        guard limit > 0 else { return [] }
+        return try read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM inbox WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [afterSeq, limit]
+            ).map(InboundMessage.init(row:))
+        }
+    }
+
+    // MARK: Seen ids
+
+    public func markSeen(id: MessageID, until: Timestamp) throws {
+        try write { db in
+            // Marking again only ever extends the memory, never shortens it.
+            try db.execute(
+                sql: """
+                    INSERT INTO seen (id, until) VALUES (?, ?)
+                    ON CONFLICT (id) DO UPDATE SET until = MAX(until, excluded.until)
+                    """,
+                arguments: [id.sqlValue, until.sqlValue])
+        }
+    }
+
+    public func isSeen(id: MessageID) throws -> Bool {
+        try read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM seen WHERE id = ?", arguments: [id.sqlValue]) != nil
+        }
+    }
+
+    public func purgeSeen(before now: Timestamp) throws -> Int {
+        try write { db in
+            try db.execute(sql: "DELETE FROM seen WHERE until < ?", arguments: [now.sqlValue])
+            return db.changesCount
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import FerryStore
+import FerryWire
+import Foundation
+import GRDB
+
+extension SQLiteMessageStore {
+    public func addOutbound(_ message: OutboundMessage) throws {
+        try write { db in
+            // Checked first rather than mapped from the primary-key constraint error, so telling a
+            // duplicate from a disk error never depends on decoding SQLite result codes.
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM outbox WHERE id = ?", arguments: [message.id.sqlValue]) != nil {
+                throw StoreError.duplicate(message.id)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO outbox (id, seq, destination, kind, envelope, ack_hash,
+                                        created_at, expires_at, delivered_at, receipt_at, opened_at)
+                    VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox), ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    message.id.sqlValue, message.destination.sqlValue, Int64(message.kind.rawValue),
+                    Data(message.envelope), Data(message.ackHash), message.createdAt.sqlValue,
+                    message.expiresAt.sqlValue, message.deliveredAt?.sqlValue, message.receiptAt?.sqlValue,
+                    message.openedAt?.sqlValue,
+                ])
+        }
+    }
+
+    public func outbound(id: MessageID) throws -> OutboundMessage? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id.sqlValue])
+                .map(OutboundMessage.init(row:))
+        }
+    }
+
+    public func pendingOutbound(to destination: Address, now: Timestamp, limit: Int) throws -> [OutboundMessage] {
+        // SQLite reads a negative LIMIT as "no limit"; the protocol means "nothing".
+        guard limit > 0 else { return [] }
+        return try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM outbox
+                    WHERE destination = ? AND delivered_at IS NULL AND expires_at > ?
+                    ORDER BY seq LIMIT ?
+                    """,
+                arguments: [destination.sqlValue, now.sqlValue, limit]
+            ).map(OutboundMessage.init(row:))
+        }
+    }
+
+    @discardableResult
+    public func markDelivered(id: MessageID, at time: Timestamp) throws -> Bool {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL",
+                arguments: [time.sqlValue, id.sqlValue])
+            return db.changesCount > 0
+        }
+    }
+
+    @discardableResult
+    public func markReceipt(id: MessageID, receivedAt: Timestamp, openedAt: Timestamp) throws -> Bool {
+        try write { db in
+            // A receipt proves delivery too, in case the delivery proof itself never reached us.
+            try db.execute(
+                sql: """
+                    UPDATE outbox
+                    SET delivered_at = COALESCE(delivered_at, ?), receipt_at = ?, opened_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [receivedAt.sqlValue, receivedAt.sqlValue, openedAt.sqlValue, id.sqlValue])
+            return db.changesCount > 0
+        }
+    }
+
+    public func expireOutbound(before now: Timestamp) throws -> Int {
+        try write { db in
+            try db.execute(
+                sql: "DELETE FROM outbox WHERE delivered_at IS NULL AND expires_at <= ?",
+                arguments: [now.sqlValue])
+            return db.changesCount
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import FerryStore
+import FerryWire
+import GRDB
+
+/// The node's durable `MessageStore`: one SQLite file in write-ahead-log mode, through GRDB.
+///
+/// **Group commit.** The first write after a `commit()` opens a transaction; every later write joins
+/// it; `commit()` commits it. The driver commits once per loop iteration and only then acknowledges
+/// custody, so a crash (`kill -9`) loses at most writes nobody was told about. `synchronous=FULL`
+/// makes a returned `commit()` survive a power loss as well, not only a process crash. Reads run on
+/// the same connection and therefore see uncommitted writes, as the protocol requires.
+///
+/// **Threading.** One connection, used from the loop thread only. The type is deliberately not
+/// `Sendable`: the open group transaction is connection state that must not be shared.
+///
+/// Dropping the store without `close()` behaves like a crash: uncommitted writes are rolled back.
+public final class SQLiteMessageStore: MessageStore {
+    private let dbQueue: DatabaseQueue
+    private let path: String
+    /// True from the write that opened a group transaction until the `commit()` that ends it. It lets
+    /// the store notice when SQLite rolled that transaction back on its own after a disk error.
+    private var groupOpen = false
+    private var closed = false
+
+    /// Opens (or creates) the store at `path`, switches it to WAL and applies pending migrations.
+    ///
+    /// - Throws: `StoreError.corrupt` if the file is not a SQLite database,
+    ///   `SQLiteStoreError.newerSchema` if a newer ferry migrated it, and GRDB's `DatabaseError` for
+    ///   any other SQLite failure (missing directory, permissions, …).
+    public init(path: String) throws {
+        self.path = path
+        do {
+            dbQueue = try DatabaseQueue(path: path, configuration: Self.configuration(path: path))
+            try Self.migrate(dbQueue, path: path)
+        } catch let error as DatabaseError where Self.meansNotADatabase(error) {
+            throw StoreError.corrupt("\(path) is not a usable SQLite database: \(error.message ?? "\(error)")")
+        }
+    }
+
+    /// Commits pending writes, then closes the connection. Later calls on the store throw
+    /// `SQLiteStoreError.closed`; closing twice does nothing.
+    public func close() throws {
+        guard !closed else { return }
+        try commit()
+        try dbQueue.close()
+        closed = true
+    }
+
+    /// Commits the open group transaction, if any. With no write since the last commit it does nothing.
+    public func commit() throws {
+        try access { db in
+            try checkGroupNotLost(db)
+            guard db.isInsideTransaction else { return }
+            // If COMMIT fails (busy, disk full) the group stays open or is rolled back; either way
+            // `groupOpen` stays true, so the next write or commit retries or reports the loss.
+            try db.commit()
+            groupOpen = false
+        }
+    }
+
+    // MARK: - Connection access
+
+    /// Runs a write inside the current group transaction, opening one if needed.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try access { db in
+            try checkGroupNotLost(db)
+            if !db.isInsideTransaction {
+                // IMMEDIATE takes the write lock now, so a busy database fails here, before any
+                // write of the group, rather than halfway through it.
+                try db.beginTransaction(.immediate)
+                groupOpen = true
+            }
+            return try body(db)
+        }
+    }
+
+    /// Runs a read on the connection, inside the open group transaction if there is one, so it sees
+    /// this store's uncommitted writes.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try access(body)
+    }
+
+    private func access<T>(_ body: (Database) throws -> T) throws -> T {
+        guard !closed else { throw SQLiteStoreError.closed }
+        return try dbQueue.inDatabase(body)
+    }
+
+    /// SQLite rolls a transaction back by itself after some errors (SQLITE_FULL, SQLITE_IOERR, …).
+    /// Carrying on would put later writes in a fresh transaction and let `commit()` succeed while the
+    /// earlier writes of the group are gone, so report the loss instead, once.
+    private func checkGroupNotLost(_ db: Database) throws {
+        if groupOpen && !db.isInsideTransaction {
+            groupOpen = false
+            throw SQLiteStoreError.uncommittedWritesLost
+        }
+    }
+
+    // MARK: - Opening
+
+    private static func configuration(path: String) -> Configuration {
+        var config = Configuration()
+        config.label = "ferry.store"
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(SQLiteLimits.busyTimeoutSeconds)
+        // The group transaction deliberately outlives each GRDB access block.
+        config.allowsUnsafeTransactions = true
+        // WAL is set here rather than with `config.journalMode = .wal`, because GRDB's WAL setup
+        // lowers `synchronous` to NORMAL, which can lose the last commits on power loss.
+        config.prepareDatabase { db in
+            let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") ?? "unknown"
+            guard mode.lowercased() == "wal" else {
+                throw SQLiteStoreError.walUnavailable(path: path, journalMode: mode)
+            }
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        return config
+    }
+
+    private static func migrate(_ dbQueue: DatabaseQueue, path: String) throws {
+        let migrator = Schema.migrator
+        let upToDate = try dbQueue.inDatabase { db in
+            guard try !migrator.hasBeenSuperseded(db) else { throw SQLiteStoreError.newerSchema(path: path) }
+            return try migrator.hasCompletedMigrations(db)
+        }
+        // Reopening an up-to-date file takes no write lock, so a second connection (tooling, or a
+        // test) can open the store while the node holds its group transaction.
+        if !upToDate { try migrator.migrate(dbQueue) }
+    }
+
+    private static func meansNotADatabase(_ error: DatabaseError) -> Bool {
+        error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT
+    }
+}

@@ -1,0 +1,208 @@
+@testable import FerrySQLite
+import FerryStore
+import FerryWire
+import Foundation
+import XCTest
+
+/// What only the SQLite store promises: durability across reopen, group commit, WAL, safe opening.
+final class SQLiteMessageStoreTests: XCTestCase {
+    private typealias F = Fixture
+    private var directory: TemporaryDirectory!
+    private var path: String { directory.databasePath }
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        directory = try TemporaryDirectory()
+    }
+
+    override func tearDown() {
+        directory.remove()
+        super.tearDown()
+    }
+
+    func testCommittedDataSurvivesCloseAndReopen() throws {
+        let store = try SQLiteMessageStore(path: path)
+        try store.addOutbound(F.outbound(1))
+        try store.addOutbound(F.outbound(2))
+        try store.markDelivered(id: F.id(2), at: F.time(3_000))
+        let inbound = try XCTUnwrap(try store.addInbound(F.inbound(1)))
+        try store.markSeen(id: F.id(9), until: F.time(9_000))
+        try store.putIdentity([1, 2, 3], for: F.address(4))
+        try store.commit()
+        try store.close()
+
+        let reopened = try SQLiteMessageStore(path: path)
+        XCTAssertEqual(try reopened.outbound(id: F.id(1)), F.outbound(1))
+        XCTAssertEqual(try reopened.outbound(id: F.id(2))?.deliveredAt, F.time(3_000))
+        XCTAssertEqual(try reopened.inbound(id: F.id(1)), inbound)
+        XCTAssertTrue(try reopened.isSeen(id: F.id(9)))
+        XCTAssertEqual(try reopened.identity(for: F.address(4)), [1, 2, 3])
+        XCTAssertEqual(try reopened.addInbound(F.inbound(2))?.seq, inbound.seq + 1, "seq continues")
+        try reopened.close()
+    }
+
+    func testCloseCommitsPendingWrites() throws {
+        let store = try SQLiteMessageStore(path: path)
+        try store.addOutbound(F.outbound(1))
+        try store.close()
+        try store.close()  // closing twice does nothing
+
+        let reopened = try SQLiteMessageStore(path: path)
+        XCTAssertNotNil(try reopened.outbound(id: F.id(1)))
+        try reopened.close()
+    }
+
+    func testUncommittedWritesAreInvisibleToAnotherConnection() throws {
+        let writer = try SQLiteMessageStore(path: path)
+        try writer.addOutbound(F.outbound(1))
+        try writer.commit()
+        try writer.addOutbound(F.outbound(2))
+        try writer.markDelivered(id: F.id(1), at: F.time(3_000))
+        XCTAssertNotNil(try writer.outbound(id: F.id(2)), "the writer reads its own uncommitted writes")
+
+        let other = try SQLiteMessageStore(path: path)
+        XCTAssertNotNil(try other.outbound(id: F.id(1)))
+        XCTAssertNil(try other.outbound(id: F.id(1))?.deliveredAt)
+        XCTAssertNil(try other.outbound(id: F.id(2)))
+
+        try writer.commit()
+        XCTAssertNotNil(try other.outbound(id: F.id(2)), "visible once committed")
+        try other.close()
+        try writer.close()
+    }
+
+    func testDroppingTheStoreWithoutCommitLosesOnlyTheUncommittedGroup() throws {
+        do {
+            let store = try SQLiteMessageStore(path: path)
+            try store.addOutbound(F.outbound(1))
+            try store.commit()
+            try store.addOutbound(F.outbound(2))
+            _ = try store.addInbound(F.inbound(1))
+            // Dropped here without commit() or close().
+        }
+        let reopened = try SQLiteMessageStore(path: path)
+        XCTAssertNotNil(try reopened.outbound(id: F.id(1)))
+        XCTAssertNil(try reopened.outbound(id: F.id(2)))
+        XCTAssertEqual(try reopened.counts(), StoreCounts(outboxPending: 1))
+        try reopened.addOutbound(F.outbound(2))  // the write lock was released
+        try reopened.close()
+    }
+
+    func testKill9KeepsCommittedWritesAndLosesUncommittedOnes() throws {
+        let reachedPath = directory.url.appendingPathComponent("reached").path
+        let child = try CrashChild.run(databasePath: path, reachedPath: reachedPath, logDirectory: directory.url)
+        XCTAssertEqual(child.reason, .uncaughtSignal, "child should die by SIGKILL; log:\n\(child.log)")
+        XCTAssertEqual(child.status, SIGKILL, "log:\n\(child.log)")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: reachedPath), "child did not reach its writes")
+
+        let store = try SQLiteMessageStore(path: path)
+        XCTAssertEqual(try store.outbound(id: F.id(1)), F.outbound(1), "committed before the kill")
+        XCTAssertNil(try store.outbound(id: F.id(2)), "added after the last commit")
+        XCTAssertNil(try store.inbound(id: F.id(1)), "added after the last commit")
+        try store.close()
+    }
+
+    func testJournalModeIsWALAndSynchronousIsFull() throws {
+        let store = try SQLiteMessageStore(path: path)
+        XCTAssertEqual(try store.journalMode(), "wal")
+        XCTAssertEqual(try store.synchronousLevel(), 2)
+        try store.close()
+    }
+
+    func testOpeningAFileThatIsNotADatabaseThrowsCorrupt() throws {
+        try Data(repeating: 0x42, count: 8192).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try SQLiteMessageStore(path: path)) { error in
+            guard case .corrupt(let what)? = error as? StoreError else {
+                return XCTFail("expected StoreError.corrupt, got \(error)")
+            }
+            XCTAssertTrue(what.contains(self.path), what)
+        }
+    }
+
+    func testOpeningInAMissingDirectoryThrows() {
+        let missing = directory.url.appendingPathComponent("no/such/dir/store.sqlite").path
+        XCTAssertThrowsError(try SQLiteMessageStore(path: missing))
+    }
+
+    func testMigrationsRunOnceAndReopeningIsIdempotent() throws {
+        for round in 1...3 {
+            let store = try SQLiteMessageStore(path: path)
+            XCTAssertEqual(try store.appliedMigrations(), ["v1"])
+            try store.addOutbound(F.outbound(UInt8(round)))
+            try store.close()
+        }
+        let store = try SQLiteMessageStore(path: path)
+        XCTAssertEqual(try store.counts().outboxPending, 3)
+        try store.close()
+    }
+
+    func testCorruptRowsThrowInsteadOfTrapping() throws {
+        let store = try SQLiteMessageStore(path: path)
+        try store.addOutbound(F.outbound(1))
+        _ = try store.addInbound(F.inbound(1))
+        try store.putIdentity([1], for: F.address(1))
+        try store.executeRawSQLForTesting("UPDATE outbox SET destination = x'0102'")
+        try store.executeRawSQLForTesting("UPDATE inbox SET path = 'pigeon'")
+        try store.executeRawSQLForTesting("UPDATE identities SET record = 'text, not a blob'")
+
+        XCTAssertThrowsError(try store.outbound(id: F.id(1))) { assertCorrupt($0) }
+        XCTAssertThrowsError(try store.inbound(id: F.id(1))) { assertCorrupt($0) }
+        XCTAssertThrowsError(try store.identity(for: F.address(1))) { assertCorrupt($0) }
+
+        try store.executeRawSQLForTesting("UPDATE outbox SET destination = x'\(String(repeating: "0d", count: 15))01'")
+        try store.executeRawSQLForTesting("UPDATE outbox SET kind = 99")
+        XCTAssertThrowsError(try store.outbound(id: F.id(1))) { assertCorrupt($0) }
+        XCTAssertThrowsError(try store.pendingOutbound(to: F.address(1), now: F.time(0), limit: 1)) { assertCorrupt($0) }
+        try store.executeRawSQLForTesting("UPDATE outbox SET kind = 1, expires_at = -5")
+        XCTAssertThrowsError(try store.outbound(id: F.id(1))) { assertCorrupt($0) }
+        // A failed statement is an error, not a crash, and leaves the store usable.
+        XCTAssertThrowsError(try store.executeRawSQLForTesting("UPDATE outbox SET expires_at = NULL"))
+        XCTAssertEqual(try store.counts().inbox, 1)
+        try store.close()
+    }
+
+    func testTimestampsBeyondInt64AreClampedAndStillNeverExpire() throws {
+        let store = try SQLiteMessageStore(path: path)
+        var forever = F.outbound(1)
+        forever.expiresAt = Timestamp(milliseconds: .max)
+        try store.addOutbound(forever)
+        let now = F.time(1_700_000_000_000)
+        XCTAssertEqual(try store.pendingOutbound(to: F.address(1), now: now, limit: 1).map(\.id), [F.id(1)])
+        XCTAssertEqual(try store.expireOutbound(before: now), 0)
+        XCTAssertEqual(try store.outbound(id: F.id(1))?.expiresAt, Timestamp(milliseconds: UInt64(Int64.max)))
+        try store.close()
+    }
+
+    func testAGroupRolledBackBehindTheStoresBackIsReportedNotSilentlyDropped() throws {
+        let store = try SQLiteMessageStore(path: path)
+        try store.addOutbound(F.outbound(1))
+        // What SQLite does on its own after SQLITE_FULL or SQLITE_IOERR mid-group.
+        try store.executeRawSQLForTesting("ROLLBACK")
+        XCTAssertThrowsError(try store.commit()) { XCTAssertEqual($0 as? SQLiteStoreError, .uncommittedWritesLost) }
+        // Reported once; the store then works normally.
+        try store.addOutbound(F.outbound(2))
+        try store.commit()
+        XCTAssertNil(try store.outbound(id: F.id(1)))
+        XCTAssertNotNil(try store.outbound(id: F.id(2)))
+
+        try store.addOutbound(F.outbound(3))
+        try store.executeRawSQLForTesting("ROLLBACK")
+        XCTAssertThrowsError(try store.addOutbound(F.outbound(4))) {
+            XCTAssertEqual($0 as? SQLiteStoreError, .uncommittedWritesLost, "the next write reports it too")
+        }
+        try store.close()
+    }
+
+    func testUsingAClosedStoreThrows() throws {
+        let store = try SQLiteMessageStore(path: path)
+        try store.close()
+        XCTAssertThrowsError(try store.counts()) { XCTAssertEqual($0 as? SQLiteStoreError, .closed) }
+        XCTAssertThrowsError(try store.addOutbound(F.outbound(1))) { XCTAssertEqual($0 as? SQLiteStoreError, .closed) }
+    }
+
+    private func assertCorrupt(_ error: Error, file: StaticString = #filePath, line: UInt = #line) {
+        guard case .corrupt? = error as? StoreError else {
+            return XCTFail("expected StoreError.corrupt, got \(error)", file: file, line: line)
+        }
+    }
+}

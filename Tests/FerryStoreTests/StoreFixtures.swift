@@ -1,0 +1,48 @@
+import FerryStore
+import FerryWire
+import Foundation
+
+/// Small builders for store tests: distinct, valid values from an integer.
+enum Fixture {
+    static func id(_ n: UInt8) -> MessageID {
+        try! MessageID(bytes: [UInt8](repeating: 0xA0, count: MessageID.byteCount - 1) + [n])
+    }
+
+    static func address(_ n: UInt8) -> Address {
+        try! Address(bytes: [UInt8](repeating: 0x0D, count: Address.byteCount - 1) + [n])
+    }
+
+    static func time(_ milliseconds: UInt64) -> Timestamp { Timestamp(milliseconds: milliseconds) }
+
+    static func outbound(
+        _ n: UInt8, to destination: UInt8 = 1, created: UInt64 = 1_000, expires: UInt64 = 10_000,
+        kind: OutboundKind = .message
+    ) -> OutboundMessage {
+        OutboundMessage(
+            id: id(n), destination: address(destination), kind: kind, envelope: [1, 2, 3, n],
+            ackHash: [UInt8](repeating: n, count: 32), createdAt: time(created), expiresAt: time(expires))
+    }
+
+    static func inbound(
+        _ n: UInt8, from sender: UInt8 = 2, path: DeliveryPath = .direct, body: [UInt8]? = nil
+    ) -> InboundMessage {
+        InboundMessage(
+            id: id(n), from: address(sender), contentType: 1, body: body ?? Array("hello \(n)".utf8),
+            sentAt: time(1_000 + UInt64(n)), receivedAt: time(2_000 + UInt64(n)), path: path, hops: n % 7,
+            ackSecret: [UInt8](repeating: n &+ 1, count: 32), expiresAt: time(50_000))
+    }
+}
+
+/// A fresh directory under the system temporary directory, removed by `remove()`.
+struct TemporaryDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("ferry-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    var databasePath: String { url.appendingPathComponent("store.sqlite").path }
+
+    func remove() { try? FileManager.default.removeItem(at: url) }
+}
