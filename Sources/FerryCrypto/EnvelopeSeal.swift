@@ -68,8 +68,11 @@ public enum EnvelopeSeal {
     public struct Opened: Sendable {
         public let sender: VerifiedIdentity
         public let content: SealedContent
-        /// Hops the message took: 1 when it came straight from the sender.
-        public var hops: UInt8 { content.hopLimit &- hopsLeftAtArrival &+ 1 }
+        /// Hops the message took: 1 when it came straight from the sender. `hopsLeft` is not
+        /// authenticated, so a relay that raised it above the sealed limit gets no wrap-around: 1.
+        public var hops: UInt8 {
+            content.hopLimit >= hopsLeftAtArrival ? min(content.hopLimit - hopsLeftAtArrival, 254) + 1 : 1
+        }
         let hopsLeftAtArrival: UInt8
     }
 

@@ -80,7 +80,8 @@ public struct DeliveryProof: Sendable, Equatable {
 
 /// Why a receiver refused a message (1 byte).
 public enum RefuseReason: UInt8, Sendable {
-    /// The envelope did not decode, or its seal did not open or verify.
+    /// The envelope's seal did not open or verify. (An envelope that does not even decode is a
+    /// protocol error and closes the link.)
     case invalid = 1
     /// This node is not the destination and does not relay yet.
     case notForMe = 2
