@@ -53,6 +53,7 @@ let package = Package(
         .testTarget(name: "FerryCoreTests", dependencies: ["FerryCore", "FerryWire", "FerryCrypto", "FerryStore"]),
         .testTarget(name: "FerryLoopTests", dependencies: ["FerryLoop"]),
         .testTarget(name: "FerryTLSTests", dependencies: ["FerryTLS", "FerryWire"]),
+        .testTarget(name: "FerryNodeTests", dependencies: ["FerryNode", "FerryWire", "FerryCrypto"]),
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "IntegrationTests", dependencies: ["FerryControl", "FerryWire"]),
     ]
