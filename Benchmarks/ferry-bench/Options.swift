@@ -1,0 +1,63 @@
+import Foundation
+
+/// Command-line options: `ferry-bench [--ferry PATH] [--messages N] [--json] [--keep-logs]`.
+struct Options {
+    var ferry: String
+    /// Messages in the sustained scenario.
+    var messages = 2000
+    /// Messages in each of the two 64-byte scenarios.
+    var smallMessages = 200
+    var cryptoIterations = 500
+    var json = false
+    var keepLogs = false
+
+    static let usage = """
+        usage: ferry-bench [--ferry PATH] [--messages N] [--small-messages N] [--crypto-iterations N] [--json] [--keep-logs]
+          --ferry PATH           the ferry binary (default: next to ferry-bench)
+          --messages N           messages in the sustained 256-byte scenario (default 2000, at most 100000)
+          --small-messages N     messages in each 64-byte scenario (default 200, at most 10000)
+          --crypto-iterations N  seal/open iterations for the crypto bound (default 500)
+          --json                 print the figures as JSON instead of Markdown
+          --keep-logs            keep the temporary data directories and node logs
+        """
+
+    static func parse(_ arguments: [String]) throws -> Options {
+        var options = Options(ferry: defaultFerryPath())
+        var rest = arguments[...]
+        while let flag = rest.popFirst() {
+            switch flag {
+            case "--ferry": options.ferry = try value(flag, &rest)
+            case "--messages": options.messages = try count(flag, &rest, max: 100_000)
+            case "--small-messages": options.smallMessages = try count(flag, &rest, max: 10_000)
+            case "--crypto-iterations": options.cryptoIterations = try count(flag, &rest, max: 100_000)
+            case "--json": options.json = true
+            case "--keep-logs": options.keepLogs = true
+            case "--help", "-h": throw BenchError.usage(usage)
+            default: throw BenchError.usage("unknown option \(flag)\n\(usage)")
+            }
+        }
+        guard FileManager.default.isExecutableFile(atPath: options.ferry) else {
+            throw BenchError.usage("no ferry binary at \(options.ferry); build it (swift build -c release --product ferry) or pass --ferry PATH")
+        }
+        return options
+    }
+
+    private static func value(_ flag: String, _ rest: inout ArraySlice<String>) throws -> String {
+        guard let value = rest.popFirst() else { throw BenchError.usage("\(flag) needs a value\n\(usage)") }
+        return value
+    }
+
+    private static func count(_ flag: String, _ rest: inout ArraySlice<String>, max: Int) throws -> Int {
+        let text = try value(flag, &rest)
+        guard let number = Int(text), number >= 1, number <= max else {
+            throw BenchError.usage("\(flag) takes a number from 1 to \(max), not '\(text)'")
+        }
+        return number
+    }
+
+    /// `ferry` in the directory of this executable.
+    private static func defaultFerryPath() -> String {
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("ferry").path
+    }
+}
