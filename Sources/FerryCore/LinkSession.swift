@@ -33,6 +33,11 @@ struct LinkSession {
     private var decoder = FrameDecoder()
     var lastHeard: Timestamp
     var pingOutstanding = false
+    /// Messages offered on this link that have no proof yet (the window).
+    var inflightCount = 0
+    /// Outbox cursor: every pending message with a lower or equal `seq` has been offered here, so a
+    /// refill reads only newer ones. The retry timer resets it to offer refused ones again.
+    var offeredThroughSeq: Int64 = 0
     var establishedAt: Timestamp?
 
     init(id: LinkID, engine: TLSEngine, outbound: Bool, expectedPeer: Address?, endpoint: String, now: Timestamp) {

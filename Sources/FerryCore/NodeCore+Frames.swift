@@ -26,7 +26,7 @@ extension NodeCore {
         case .proof(let proof):
             try acceptProof(proof, from: peer, now: now, actions: &actions)
         case .refuse(let id, let reason):
-            if inflight[id] == link { inflight[id] = nil }
+            if inflight[id] == link { clearInflight(id) }
             actions.append(.log(.notice, "\(peer.short) refused message \(id.text.prefix(8)): \(reason)"))
         case .ping(let nonce):
             try session.send(.pong(nonce: nonce))
@@ -58,7 +58,7 @@ extension NodeCore {
         }
         guard envelope.expires > now else { return try session.send(.refuse(id: envelope.id, reason: .expired)) }
         let opened: EnvelopeSeal.Opened
-        do { opened = try EnvelopeSeal.open(envelope, as: identity) } catch {
+        do { opened = try EnvelopeSeal.open(envelope, as: identity, senders: senders) } catch {
             actions.append(.log(.warning, "refused message \(envelope.id.text.prefix(8)) from link \(peer.short): \(error)"))
             return try session.send(.refuse(id: envelope.id, reason: .invalid))
         }
@@ -101,7 +101,7 @@ extension NodeCore {
                 return
             }
             if try store.markReceipt(id: original.id, receivedAt: now, openedAt: receipt.openedAt) {
-                inflight[original.id] = nil
+                clearInflight(original.id)
                 actions.append(.receiptReceived(original.id, openedAt: receipt.openedAt))
             }
         }
@@ -114,7 +114,7 @@ extension NodeCore {
             actions.append(.log(.warning, "\(peer.short) sent a false delivery proof for \(proof.id.text.prefix(8))"))
             return
         }
-        inflight[proof.id] = nil
+        clearInflight(proof.id)
         if try store.markDelivered(id: proof.id, at: now) {
             actions.append(.proofAccepted(proof.id))
         }

@@ -26,6 +26,8 @@ extension NodeCore {
         }
         if now >= (nextRetry ?? now) {
             nextRetry = now.adding(milliseconds: limits.retryIntervalMilliseconds)
+            // Offer again what was refused or lost without a link drop: rewind every cursor.
+            for link in Array(sessions.keys) { sessions[link]?.offeredThroughSeq = 0 }
             for peer in connectedPeers.sorted() { retry { try flushOutbound(to: peer, now: now, actions: &actions) } }
         }
         if now >= (nextHousekeeping ?? now) {

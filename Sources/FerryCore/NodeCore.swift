@@ -24,6 +24,8 @@ public final class NodeCore {
     var nextRetry: Timestamp?
     var nextHousekeeping: Timestamp?
     var pingCounter: UInt64 = 0
+    /// Senders' records verified once, not per message.
+    let senders = IdentityCache()
 
     public init(
         identity: NodeIdentity, record: IdentityRecord, store: MessageStore, random: RandomSource,
@@ -84,7 +86,14 @@ public final class NodeCore {
         guard let session = sessions.removeValue(forKey: link) else { return [] }
         releaseInflight(on: link)
         let who = session.peer.map { $0.short } ?? session.endpoint
-        return [.log(.info, "link to \(who) closed")]
+        var actions: [CoreAction] = [.log(.info, "link to \(who) closed")]
+        // Another link to the same peer takes over what this one had in flight.
+        if let peer = session.peer {
+            do { try flushOutbound(to: peer, now: now, actions: &actions) } catch {
+                actions.append(.log(.warning, "store error re-offering to \(peer.short): \(error)"))
+            }
+        }
+        return actions
     }
 
     /// Links as `ferry peers` shows them.
@@ -94,7 +103,7 @@ public final class NodeCore {
                 link: session.id, peer: session.peer, endpoint: session.endpoint,
                 outbound: session.outbound,
                 established: session.isEstablished, since: session.establishedAt ?? session.openedAt,
-                inflight: inflight.values.filter { $0 == session.id }.count)
+                inflight: session.inflightCount)
         }
     }
 
@@ -124,14 +133,27 @@ public final class NodeCore {
         releaseInflight(on: link)
     }
 
+    /// A link is gone: its messages are pending again, and other links must be able to offer them,
+    /// so every cursor rewinds (links close rarely; the next refill re-reads one window).
     func releaseInflight(on link: LinkID) {
         inflight = inflight.filter { $0.value != link }
+        for other in Array(sessions.keys) { sessions[other]?.offeredThroughSeq = 0 }
     }
 
     /// The established link to `peer` with the fewest messages in flight.
     func link(to peer: Address) -> LinkID? {
         let candidates = sessions.values.filter { $0.isEstablished && $0.peer == peer }
-        let counts = Dictionary(grouping: inflight.values, by: { $0 }).mapValues(\.count)
-        return candidates.min { (counts[$0.id] ?? 0, $0.id.value) < (counts[$1.id] ?? 0, $1.id.value) }?.id
+        return candidates.min { ($0.inflightCount, $0.id.value) < ($1.inflightCount, $1.id.value) }?.id
+    }
+
+    func markInflight(_ id: MessageID, on link: LinkID) {
+        inflight[id] = link
+        sessions[link]?.inflightCount += 1
+    }
+
+    /// A message is no longer in flight (proof, receipt or refusal).
+    func clearInflight(_ id: MessageID) {
+        guard let link = inflight.removeValue(forKey: id) else { return }
+        sessions[link]?.inflightCount -= 1
     }
 }

@@ -78,7 +78,10 @@ public enum EnvelopeSeal {
 
     /// Opens an envelope addressed to `recipient`, checks the sender's signature, and that the ack
     /// hash in the header matches the sealed secret. Throws `CryptoError` on any mismatch.
-    public static func open(_ envelope: Envelope, as recipient: NodeIdentity) throws(CryptoError) -> Opened {
+    /// With `senders`, a sender record seen before is not verified again.
+    public static func open(
+        _ envelope: Envelope, as recipient: NodeIdentity, senders: IdentityCache? = nil
+    ) throws(CryptoError) -> Opened {
         guard envelope.destination == recipient.address else { throw .wrongRecipient }
         guard envelope.sealed.count > encapsulatedKeyByteCount else { throw .cannotOpen("sealed body too short") }
         let header = envelope.fixedHeader
@@ -93,7 +96,12 @@ public enum EnvelopeSeal {
         }
         let content: SealedContent
         do { content = try SealedContent.decode(Array(plaintext)) } catch { throw .malformed("sealed content: \(error)") }
-        let sender = try VerifiedIdentity(encoded: content.senderRecord, now: nil)
+        let sender: VerifiedIdentity
+        if let senders {
+            sender = try senders.identity(encoded: content.senderRecord)
+        } else {
+            sender = try VerifiedIdentity(encoded: content.senderRecord, now: nil)
+        }
         guard sender.isValidSignature(content.signature, for: content.signedBytes(fixedHeader: header)) else {
             throw .badSignature("message from \(sender.address)")
         }

@@ -13,13 +13,14 @@ final class ControlSession {
 }
 
 /// The Unix control socket (mode 0600, in the data directory): JSON lines in, JSON lines out.
-/// It parses and hands requests to the node; it knows nothing of what they mean.
+/// It parses and hands requests to the node (nil for a line that does not parse); it knows nothing
+/// of what they mean.
 final class ControlServer {
     private let listener: PipeListener
     private(set) var sessions: [ObjectIdentifier: ControlSession] = [:]
     private let path: String
 
-    init(loop: Loop, path: String, onRequest: @escaping (ControlSession, ControlRequest) -> Void) throws {
+    init(loop: Loop, path: String, onRequest: @escaping (ControlSession, ControlRequest?) -> Void) throws {
         self.path = path
         listener = try PipeListener(loop: loop)
         // A socket file left by a dead node: the data-dir lock is ours, so nobody is behind it.
@@ -28,7 +29,7 @@ final class ControlServer {
         try listener.listen { [weak self] stream in self?.accept(stream, onRequest: onRequest) }
     }
 
-    private func accept(_ stream: PipeStream, onRequest: @escaping (ControlSession, ControlRequest) -> Void) {
+    private func accept(_ stream: PipeStream, onRequest: @escaping (ControlSession, ControlRequest?) -> Void) {
         let session = ControlSession(stream: stream)
         let key = ObjectIdentifier(session)
         sessions[key] = session
@@ -40,7 +41,7 @@ final class ControlServer {
             onClose: { [weak self] _ in self?.sessions[key] = nil })
     }
 
-    private func receive(_ bytes: [UInt8], on session: ControlSession, onRequest: (ControlSession, ControlRequest) -> Void) {
+    private func receive(_ bytes: [UInt8], on session: ControlSession, onRequest: (ControlSession, ControlRequest?) -> Void) {
         let lines: [[UInt8]]
         do { lines = try session.lines.push(bytes) } catch {
             send(.failure("request line too long"), to: session)
@@ -48,11 +49,9 @@ final class ControlServer {
             return
         }
         for line in lines where !line.isEmpty {
-            guard let request = try? ControlJSON.decode(ControlRequest.self, from: line) else {
-                send(.failure("not a JSON request; see docs/CONTROL.md"), to: session)
-                continue
-            }
-            onRequest(session, request)
+            // nil for a line that is not a request: the node answers it in turn, so replies stay
+            // in request order.
+            onRequest(session, try? ControlJSON.decode(ControlRequest.self, from: line))
         }
     }
 

@@ -9,8 +9,9 @@ extension Node {
     /// Largest inbox page sent in one go; `--follow` then streams the rest.
     static let inboxPageMax = 10_000
 
-    func handleControl(_ request: ControlRequest, from session: ControlSession) {
+    func handleControl(_ request: ControlRequest?, from session: ControlSession) {
         guard !stopping else { return reply(.failure("the node is stopping"), to: session) }
+        guard let request else { return reply(.failure("not a JSON request; see docs/CONTROL.md"), to: session) }
         do {
             switch request.op {
             case "status": try replyStatus(to: session)

@@ -22,7 +22,7 @@ extension SQLiteMessageStore {
             guard let row = try Row.fetchOne(
                 db, sql: "SELECT record FROM identities WHERE address = ?", arguments: [address.sqlValue])
             else { return nil }
-            return try RowReader(row: row, table: "identities").bytes("record")
+            return try RowReader(row: row, columns: ColumnList(table: "identities", ["record"])).bytes("record")
         }
     }
 
@@ -36,7 +36,7 @@ extension SQLiteMessageStore {
                            (SELECT COUNT(*) FROM inbox) AS inbox
                     """)
             else { throw StoreError.corrupt("counting rows returned nothing") }
-            let reader = RowReader(row: row, table: "counts")
+            let reader = RowReader(row: row, columns: ColumnList(table: "counts", ["pending", "delivered", "inbox"]))
             // Relayed copies are not stored yet (no relay table), so `relay` is always 0.
             return StoreCounts(
                 outboxPending: Int(try reader.int64("pending")),

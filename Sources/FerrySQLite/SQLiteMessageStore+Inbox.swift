@@ -29,7 +29,7 @@ extension SQLiteMessageStore {
 
     public func inbound(id: MessageID) throws -> InboundMessage? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM inbox WHERE id = ?", arguments: [id.sqlValue])
+            try Row.fetchOne(db, sql: "SELECT \(ColumnList.inbox.sql) FROM inbox WHERE id = ?", arguments: [id.sqlValue])
                 .map(InboundMessage.init(row:))
         }
     }
@@ -39,7 +39,7 @@ extension SQLiteMessageStore {
         guard limit > 0 else { return [] }
         return try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM inbox WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [afterSeq, limit]
+                db, sql: "SELECT \(ColumnList.inbox.sql) FROM inbox WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [afterSeq, limit]
             ).map(InboundMessage.init(row:))
         }
     }

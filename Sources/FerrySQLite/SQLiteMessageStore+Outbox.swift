@@ -28,23 +28,25 @@ extension SQLiteMessageStore {
 
     public func outbound(id: MessageID) throws -> OutboundMessage? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id.sqlValue])
+            try Row.fetchOne(db, sql: "SELECT \(ColumnList.outbox.sql) FROM outbox WHERE id = ?", arguments: [id.sqlValue])
                 .map(OutboundMessage.init(row:))
         }
     }
 
-    public func pendingOutbound(to destination: Address, now: Timestamp, limit: Int) throws -> [OutboundMessage] {
+    public func pendingOutbound(
+        to destination: Address, now: Timestamp, afterSeq: Int64, limit: Int
+    ) throws -> [OutboundMessage] {
         // SQLite reads a negative LIMIT as "no limit"; the protocol means "nothing".
         guard limit > 0 else { return [] }
         return try read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM outbox
-                    WHERE destination = ? AND delivered_at IS NULL AND expires_at > ?
+                    SELECT \(ColumnList.outbox.sql) FROM outbox
+                    WHERE destination = ? AND delivered_at IS NULL AND seq > ? AND expires_at > ?
                     ORDER BY seq LIMIT ?
                     """,
-                arguments: [destination.sqlValue, now.sqlValue, limit]
+                arguments: [destination.sqlValue, afterSeq, now.sqlValue, limit]
             ).map(OutboundMessage.init(row:))
         }
     }

@@ -10,6 +10,7 @@ public final class InMemoryMessageStore: MessageStore {
     private var seen: [MessageID: Timestamp] = [:]
     private var identities: [Address: [UInt8]] = [:]
     private var lastSeq: Int64 = 0
+    private var lastOutboundSeq: Int64 = 0
     /// How many times `commit()` was called; tests use it to check group commit happens.
     public private(set) var commitCount = 0
 
@@ -17,16 +18,21 @@ public final class InMemoryMessageStore: MessageStore {
 
     public func addOutbound(_ message: OutboundMessage) throws {
         guard outboxByID[message.id] == nil else { throw StoreError.duplicate(message.id) }
-        outboxByID[message.id] = message
+        lastOutboundSeq += 1
+        var stored = message
+        stored.seq = lastOutboundSeq
+        outboxByID[message.id] = stored
         outboxOrder.append(message.id)
     }
 
     public func outbound(id: MessageID) throws -> OutboundMessage? { outboxByID[id] }
 
-    public func pendingOutbound(to destination: Address, now: Timestamp, limit: Int) throws -> [OutboundMessage] {
+    public func pendingOutbound(
+        to destination: Address, now: Timestamp, afterSeq: Int64, limit: Int
+    ) throws -> [OutboundMessage] {
         var result: [OutboundMessage] = []
         for id in outboxOrder where result.count < limit {
-            guard let message = outboxByID[id] else { continue }
+            guard let message = outboxByID[id], message.seq > afterSeq else { continue }
             if message.destination == destination, message.isPending, message.expiresAt > now { result.append(message) }
         }
         return result

@@ -14,8 +14,9 @@ public protocol MessageStore: AnyObject {
     /// Adds a message to the outbox. Throws `StoreError.duplicate` if the id is already there.
     func addOutbound(_ message: OutboundMessage) throws
     func outbound(id: MessageID) throws -> OutboundMessage?
-    /// Pending (undelivered, unexpired at `now`) messages for `destination`, oldest first, at most `limit`.
-    func pendingOutbound(to destination: Address, now: Timestamp, limit: Int) throws -> [OutboundMessage]
+    /// Pending (undelivered, unexpired at `now`) messages for `destination` with `seq > afterSeq`,
+    /// oldest first, at most `limit`.
+    func pendingOutbound(to destination: Address, now: Timestamp, afterSeq: Int64, limit: Int) throws -> [OutboundMessage]
     /// Records a valid delivery proof. Returns false if the message is unknown or already delivered.
     @discardableResult
     func markDelivered(id: MessageID, at time: Timestamp) throws -> Bool
@@ -52,6 +53,13 @@ public protocol MessageStore: AnyObject {
     func counts() throws -> StoreCounts
     /// Makes every write since the last commit durable, atomically.
     func commit() throws
+}
+
+extension MessageStore {
+    /// All pending messages for `destination`, oldest first, at most `limit`.
+    public func pendingOutbound(to destination: Address, now: Timestamp, limit: Int) throws -> [OutboundMessage] {
+        try pendingOutbound(to: destination, now: now, afterSeq: 0, limit: limit)
+    }
 }
 
 /// Errors a store reports; the disk's own errors pass through from the implementation.

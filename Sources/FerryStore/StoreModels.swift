@@ -21,6 +21,9 @@ public enum DeliveryPath: String, Sendable, CaseIterable {
 /// A message this node originated and keeps in custody until a delivery proof arrives or it expires.
 public struct OutboundMessage: Sendable, Equatable {
     public var id: MessageID
+    /// Outbox order, assigned by the store on insert (ignored by `addOutbound`); the core keeps a
+    /// per-link cursor over it so refilling a link reads only messages it has not offered yet.
+    public var seq: Int64
     public var destination: Address
     public var kind: OutboundKind
     /// The encoded envelope (FerryWire `Envelope`) exactly as it goes on the wire.
@@ -36,11 +39,12 @@ public struct OutboundMessage: Sendable, Equatable {
     public var openedAt: Timestamp?
 
     public init(
-        id: MessageID, destination: Address, kind: OutboundKind, envelope: [UInt8], ackHash: [UInt8],
+        id: MessageID, seq: Int64 = 0, destination: Address, kind: OutboundKind, envelope: [UInt8], ackHash: [UInt8],
         createdAt: Timestamp, expiresAt: Timestamp, deliveredAt: Timestamp? = nil,
         receiptAt: Timestamp? = nil, openedAt: Timestamp? = nil
     ) {
         self.id = id
+        self.seq = seq
         self.destination = destination
         self.kind = kind
         self.envelope = envelope

@@ -39,6 +39,8 @@ final class CorePair {
     private var wire: [(toA: Bool, link: LinkID, bytes: [UInt8])] = []
     /// When false, bytes from B to A are dropped (a one-way cut).
     var deliverBToA = true
+    /// Links (A's side) whose bytes from A to B are dropped.
+    var blackholedFromA: Set<LinkID> = []
 
     init(limits: CoreLimits = CoreLimits()) throws {
         a = try TestNode(seed: 1, limits: limits)
@@ -67,6 +69,14 @@ final class CorePair {
         }
         links = []
         wire = []
+    }
+
+    /// Cuts one link; both sides learn of it.
+    func disconnect(_ pair: (a: LinkID, b: LinkID)) {
+        links.removeAll { $0.a == pair.a }
+        apply(a.core.linkClosed(pair.a, now: now), at: a)
+        apply(b.core.linkClosed(pair.b, now: now), at: b)
+        run()
     }
 
     /// Delivers queued bytes until nothing moves (bounded).
@@ -103,6 +113,7 @@ final class CorePair {
             case .send(let link, let bytes):
                 guard let pair = links.first(where: { isA ? $0.a == link : $0.b == link }) else { continue }
                 if !isA && !deliverBToA { continue }
+                if isA && blackholedFromA.contains(link) { continue }
                 wire.append((toA: !isA, link: isA ? pair.b : pair.a, bytes: bytes))
             case .close(let link):
                 node.closedLinks.append(link)

@@ -90,6 +90,32 @@ final class NodeCoreTests: XCTestCase {
         XCTAssertTrue(Digests.proofMatches(proof, ackHash: try XCTUnwrap(pair.a.store.outbound(id: id)).ackHash))
     }
 
+    func testMessagesInFlightOnALostLinkMoveToTheOtherLink() throws {
+        let pair = try CorePair()
+        let first = pair.connect()
+        pair.connect()
+        pair.blackholedFromA = [first.a]  // what A sends on the first link never arrives
+        var ids: [MessageID] = []
+        for index in 0..<6 { ids.append(try pair.send("m\(index)")) }
+        XCTAssertLessThan(pair.b.delivered.count, 6, "some messages went into the black hole")
+        pair.disconnect(first)
+        XCTAssertEqual(Set(pair.b.delivered.map(\.id)), Set(ids), "the other link carried the rest at once")
+        XCTAssertEqual(pair.b.delivered.count, 6)
+        XCTAssertEqual(try pair.a.store.counts().outboxPending, 0)
+    }
+
+    func testWindowRefillsFromTheCursorAsProofsArrive() throws {
+        var limits = CoreLimits()
+        limits.inflightPerLinkMax = 4
+        let pair = try CorePair(limits: limits)
+        // 30 messages queued while B is away, then one link: the window of 4 must walk the whole outbox.
+        var ids: [MessageID] = []
+        for index in 0..<30 { ids.append(try pair.send("queued \(index)")) }
+        pair.connect()
+        XCTAssertEqual(pair.b.delivered.map(\.id), ids, "delivered once each, in outbox order")
+        XCTAssertEqual(Set(pair.a.receipts), Set(ids))
+    }
+
     func testDiallerDropsLinkToUnexpectedPeer() throws {
         let pair = try CorePair()
         let stranger = try NodeIdentity.generate().address

@@ -222,3 +222,18 @@ func hex(_ text: String) -> [UInt8] {
     guard let bytes = Hex.decode(text) else { fatalError("bad hex literal in test") }
     return bytes
 }
+
+final class IdentityCacheTests: XCTestCase {
+    func testVerifiesOnceAndRefusesABadRecord() throws {
+        let identity = try NodeIdentity.generate()
+        let record = try identity.record(created: Timestamp(milliseconds: 1), expires: Timestamp(milliseconds: 2))
+        let cache = IdentityCache()
+        XCTAssertEqual(try cache.identity(encoded: record.encoded()).address, identity.address)
+        XCTAssertEqual(try cache.identity(encoded: record.encoded()).address, identity.address)
+        XCTAssertEqual(cache.count, 1)
+        var forged = record.encoded()
+        forged[forged.count - 1] ^= 1
+        XCTAssertThrowsError(try cache.identity(encoded: forged))
+        XCTAssertEqual(cache.count, 1, "a record that does not verify is not kept")
+    }
+}

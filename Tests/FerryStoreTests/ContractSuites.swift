@@ -12,6 +12,7 @@ final class InMemoryStoreContractTests: MessageStoreContractTests {
     func testEmptyByteFieldsReadBackEmpty() throws { try checkEmptyByteFieldsReadBackEmpty() }
     func testAddingDuplicateOutboundThrowsAndKeepsOriginal() throws { try checkAddingDuplicateOutboundThrowsAndKeepsOriginal() }
     func testPendingOutboundIsOldestFirstForOneDestinationWithinLimit() throws { try checkPendingOutboundIsOldestFirstForOneDestinationWithinLimit() }
+    func testPendingOutboundAfterSeqSkipsWhatWasOffered() throws { try checkPendingOutboundAfterSeqSkipsWhatWasOffered() }
     func testExpiredAndDeliveredOutboundAreNotPending() throws { try checkExpiredAndDeliveredOutboundAreNotPending() }
     func testMarkDeliveredSucceedsOnceForAKnownMessage() throws { try checkMarkDeliveredSucceedsOnceForAKnownMessage() }
     func testMarkReceiptRecordsTimesAndImpliesDelivery() throws { try checkMarkReceiptRecordsTimesAndImpliesDelivery() }
@@ -52,6 +53,7 @@ final class SQLiteStoreContractTests: MessageStoreContractTests {
     func testEmptyByteFieldsReadBackEmpty() throws { try checkEmptyByteFieldsReadBackEmpty() }
     func testAddingDuplicateOutboundThrowsAndKeepsOriginal() throws { try checkAddingDuplicateOutboundThrowsAndKeepsOriginal() }
     func testPendingOutboundIsOldestFirstForOneDestinationWithinLimit() throws { try checkPendingOutboundIsOldestFirstForOneDestinationWithinLimit() }
+    func testPendingOutboundAfterSeqSkipsWhatWasOffered() throws { try checkPendingOutboundAfterSeqSkipsWhatWasOffered() }
     func testExpiredAndDeliveredOutboundAreNotPending() throws { try checkExpiredAndDeliveredOutboundAreNotPending() }
     func testMarkDeliveredSucceedsOnceForAKnownMessage() throws { try checkMarkDeliveredSucceedsOnceForAKnownMessage() }
     func testMarkReceiptRecordsTimesAndImpliesDelivery() throws { try checkMarkReceiptRecordsTimesAndImpliesDelivery() }

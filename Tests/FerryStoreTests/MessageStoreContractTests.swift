@@ -37,8 +37,8 @@ class MessageStoreContractTests: XCTestCase {
         settled.openedAt = F.time(3_050)
         try store.addOutbound(plain)
         try store.addOutbound(settled)
-        XCTAssertEqual(try store.outbound(id: plain.id), plain)
-        XCTAssertEqual(try store.outbound(id: settled.id), settled)
+        XCTAssertEqual(try store.outbound(id: plain.id), F.stored(plain, seq: 1))
+        XCTAssertEqual(try store.outbound(id: settled.id), F.stored(settled, seq: 2))
         XCTAssertNil(try store.outbound(id: F.id(99)))
     }
 
@@ -47,7 +47,7 @@ class MessageStoreContractTests: XCTestCase {
         message.envelope = []
         message.ackHash = []
         try store.addOutbound(message)
-        XCTAssertEqual(try store.outbound(id: message.id), message)
+        XCTAssertEqual(try store.outbound(id: message.id), F.stored(message, seq: 1))
 
         let inbound = F.inbound(2, body: [])
         XCTAssertEqual(try store.addInbound(inbound)?.body, [])
@@ -65,7 +65,7 @@ class MessageStoreContractTests: XCTestCase {
         XCTAssertThrowsError(try store.addOutbound(copy)) { error in
             XCTAssertEqual(error as? StoreError, .duplicate(original.id))
         }
-        XCTAssertEqual(try store.outbound(id: original.id), original)
+        XCTAssertEqual(try store.outbound(id: original.id), F.stored(original, seq: 1))
         XCTAssertEqual(try store.counts().outboxPending, 1)
     }
 
@@ -79,6 +79,21 @@ class MessageStoreContractTests: XCTestCase {
         XCTAssertEqual(try store.pendingOutbound(to: F.address(2), now: now, limit: 2).map(\.id), [2, 4].map(F.id))
         XCTAssertEqual(try store.pendingOutbound(to: F.address(1), now: now, limit: 0), [])
         XCTAssertEqual(try store.pendingOutbound(to: F.address(7), now: now, limit: 10), [])
+    }
+
+    func checkPendingOutboundAfterSeqSkipsWhatWasOffered() throws {
+        for n: UInt8 in 1...5 { try store.addOutbound(F.outbound(n, created: 1_000 + UInt64(n))) }
+        let now = F.time(2_000)
+        let all = try store.pendingOutbound(to: F.address(1), now: now, afterSeq: 0, limit: 10)
+        XCTAssertEqual(all.map(\.id), (1...5).map(F.id))
+        let seqs = all.map(\.seq)
+        XCTAssertEqual(seqs, seqs.sorted(), "seq follows insertion order")
+        XCTAssertEqual(Set(seqs).count, 5, "each message has its own seq")
+        let rest = try store.pendingOutbound(to: F.address(1), now: now, afterSeq: seqs[2], limit: 10)
+        XCTAssertEqual(rest.map(\.id), [4, 5].map(F.id))
+        try store.markDelivered(id: F.id(4), at: now)
+        XCTAssertEqual(try store.pendingOutbound(to: F.address(1), now: now, afterSeq: seqs[2], limit: 10).map(\.id), [F.id(5)])
+        XCTAssertEqual(try store.pendingOutbound(to: F.address(1), now: now, afterSeq: seqs[4], limit: 10), [])
     }
 
     func checkExpiredAndDeliveredOutboundAreNotPending() throws {

@@ -32,7 +32,7 @@ final class SQLiteMessageStoreTests: XCTestCase {
         try store.close()
 
         let reopened = try SQLiteMessageStore(path: path)
-        XCTAssertEqual(try reopened.outbound(id: F.id(1)), F.outbound(1))
+        XCTAssertEqual(try reopened.outbound(id: F.id(1)), F.stored(F.outbound(1), seq: 1))
         XCTAssertEqual(try reopened.outbound(id: F.id(2))?.deliveredAt, F.time(3_000))
         XCTAssertEqual(try reopened.inbound(id: F.id(1)), inbound)
         XCTAssertTrue(try reopened.isSeen(id: F.id(9)))
@@ -96,7 +96,7 @@ final class SQLiteMessageStoreTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: reachedPath), "child did not reach its writes")
 
         let store = try SQLiteMessageStore(path: path)
-        XCTAssertEqual(try store.outbound(id: F.id(1)), F.outbound(1), "committed before the kill")
+        XCTAssertEqual(try store.outbound(id: F.id(1)), F.stored(F.outbound(1), seq: 1), "committed before the kill")
         XCTAssertNil(try store.outbound(id: F.id(2)), "added after the last commit")
         XCTAssertNil(try store.inbound(id: F.id(1)), "added after the last commit")
         try store.close()

@@ -14,6 +14,13 @@ enum Fixture {
 
     static func time(_ milliseconds: UInt64) -> Timestamp { Timestamp(milliseconds: milliseconds) }
 
+    /// `message` as a store returns it: with the `seq` the store assigned on insert.
+    static func stored(_ message: OutboundMessage, seq: Int64) -> OutboundMessage {
+        var copy = message
+        copy.seq = seq
+        return copy
+    }
+
     static func outbound(
         _ n: UInt8, to destination: UInt8 = 1, created: UInt64 = 1_000, expires: UInt64 = 10_000,
         kind: OutboundKind = .message
