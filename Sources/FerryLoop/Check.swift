@@ -3,8 +3,8 @@ import CLibUV
 /// A libuv check handle: its callback runs once per loop iteration, right after the loop has polled
 /// for I/O and run the I/O callbacks.
 ///
-/// The daemon uses it for group commit: everything the I/O callbacks of one iteration wrote to the
-/// store is committed in one transaction at the end of that iteration.
+/// Useful for work that must follow a whole batch of I/O callbacks. (The daemon's group commit uses
+/// a zero-delay timer instead, because timer callbacks also queue writes; docs/DECISIONS.md.)
 /// Loop-confined and not `Sendable`; close it exactly once (extra calls are ignored).
 public final class Check: LoopHandle {
     /// The loop this check runs on.
@@ -17,13 +17,7 @@ public final class Check: LoopHandle {
     /// Creates a stopped check handle on `loop`.
     /// - Throws: `LoopError` if libuv cannot create the handle.
     public init(loop: Loop) throws {
-        let handle = UnsafeMutablePointer<uv_check_t>.allocate(capacity: 1)
-        handle.initialize(to: uv_check_t())
-        let status = uv_check_init(loop.raw, handle)
-        guard status == 0 else {
-            handle.deallocate()
-            throw LoopError(code: status, operation: "check init")
-        }
+        let handle = try HandleMemory.make(uv_check_t(), operation: "check init") { uv_check_init(loop.raw, $0) }
         self.loop = loop
         self.handle = handle
         HandleMemory.attach(self, to: HandleMemory.handle(handle))

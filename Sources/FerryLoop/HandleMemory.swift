@@ -16,6 +16,21 @@ protocol LoopHandle: AnyObject {
 
 /// The lifetime rules for heap-allocated libuv handles.
 enum HandleMemory {
+    /// Allocates a handle on the heap, starting from `zero`, and runs its `uv_*_init`; the memory is
+    /// freed here if that fails, otherwise in the close callback.
+    static func make<T>(
+        _ zero: T, operation: String, _ initialize: (UnsafeMutablePointer<T>) -> Int32
+    ) throws -> UnsafeMutablePointer<T> {
+        let handle = UnsafeMutablePointer<T>.allocate(capacity: 1)
+        handle.initialize(to: zero)
+        let status = initialize(handle)
+        guard status == 0 else {
+            handle.deallocate()
+            throw LoopError(code: status, operation: operation)
+        }
+        return handle
+    }
+
     /// Views any libuv handle struct as the generic `uv_handle_t` it starts with.
     static func handle<T>(_ pointer: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<uv_handle_t> {
         UnsafeMutablePointer<uv_handle_t>(OpaquePointer(pointer))

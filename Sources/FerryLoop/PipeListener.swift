@@ -22,13 +22,7 @@ public final class PipeListener: LoopHandle {
     /// Creates an unbound listener on `loop`.
     /// - Throws: `LoopError` if libuv cannot create the handle.
     public init(loop: Loop) throws {
-        let pipe = UnsafeMutablePointer<uv_pipe_t>.allocate(capacity: 1)
-        pipe.initialize(to: uv_pipe_t())
-        let status = uv_pipe_init(loop.raw, pipe, 0)
-        guard status == 0 else {
-            pipe.deallocate()
-            throw LoopError(code: status, operation: "pipe init")
-        }
+        let pipe = try HandleMemory.make(uv_pipe_t(), operation: "pipe init") { uv_pipe_init(loop.raw, $0, 0) }
         self.loop = loop
         self.pipe = pipe
         HandleMemory.attach(self, to: HandleMemory.handle(pipe))

@@ -15,13 +15,7 @@ public final class Signal: LoopHandle {
     /// Creates a signal handle on `loop` that watches nothing yet.
     /// - Throws: `LoopError` if libuv cannot set up its signal pipe.
     public init(loop: Loop) throws {
-        let handle = UnsafeMutablePointer<uv_signal_t>.allocate(capacity: 1)
-        handle.initialize(to: uv_signal_t())
-        let status = uv_signal_init(loop.raw, handle)
-        guard status == 0 else {
-            handle.deallocate()
-            throw LoopError(code: status, operation: "signal init")
-        }
+        let handle = try HandleMemory.make(uv_signal_t(), operation: "signal init") { uv_signal_init(loop.raw, $0) }
         self.loop = loop
         self.handle = handle
         HandleMemory.attach(self, to: HandleMemory.handle(handle))

@@ -16,13 +16,7 @@ public final class TCPListener: LoopHandle {
     /// Creates an unbound listener on `loop`.
     /// - Throws: `LoopError` if libuv cannot create the handle.
     public init(loop: Loop) throws {
-        let tcp = UnsafeMutablePointer<uv_tcp_t>.allocate(capacity: 1)
-        tcp.initialize(to: uv_tcp_t())
-        let status = uv_tcp_init(loop.raw, tcp)
-        guard status == 0 else {
-            tcp.deallocate()
-            throw LoopError(code: status, operation: "tcp init")
-        }
+        let tcp = try HandleMemory.make(uv_tcp_t(), operation: "tcp init") { uv_tcp_init(loop.raw, $0) }
         self.loop = loop
         self.tcp = tcp
         HandleMemory.attach(self, to: HandleMemory.handle(tcp))

@@ -15,13 +15,7 @@ public final class Timer: LoopHandle {
     /// Creates a stopped timer on `loop`.
     /// - Throws: `LoopError` if libuv cannot create the handle.
     public init(loop: Loop) throws {
-        let handle = UnsafeMutablePointer<uv_timer_t>.allocate(capacity: 1)
-        handle.initialize(to: uv_timer_t())
-        let status = uv_timer_init(loop.raw, handle)
-        guard status == 0 else {
-            handle.deallocate()
-            throw LoopError(code: status, operation: "timer init")
-        }
+        let handle = try HandleMemory.make(uv_timer_t(), operation: "timer init") { uv_timer_init(loop.raw, $0) }
         self.loop = loop
         self.handle = handle
         HandleMemory.attach(self, to: HandleMemory.handle(handle))
