@@ -92,6 +92,11 @@ extension Node {
         if let openedAt = message.openedAt {
             return reply(deliveredReply(id, openedAt: openedAt), to: session)
         }
+        // Clients that gave up (timed out, Ctrl-C) are forgotten here, so waiters stay bounded.
+        waiters = waiters.compactMapValues { sessions in
+            let open = sessions.filter { !$0.stream.isClosed }
+            return open.isEmpty ? nil : open
+        }
         waiters[id, default: []].append(session)
     }
 
