@@ -39,6 +39,8 @@ extension NodeCore {
     /// per proof is one small query, not a re-read of the window (docs/BENCHMARKS.md).
     func flushOutbound(to destination: Address, now: Timestamp, actions: inout [CoreAction]) throws {
         guard let link = link(to: destination), var session = sessions[link] else { return }
+        // Written back however the loop ends, so the window count always matches `inflight`.
+        defer { sessions[link] = session }
         var room = limits.inflightPerLinkMax - session.inflightCount
         var sent = 0
         // Bounded: each pass either fills the window, moves the cursor past a full batch, or ends.
@@ -57,7 +59,6 @@ extension NodeCore {
             // A short batch means nothing newer is pending; a full one may have been all in flight elsewhere.
             if batch.count < requested { break }
         }
-        sessions[link] = session
         if sent > 0 { emitOutput(session, into: &actions) }
     }
 

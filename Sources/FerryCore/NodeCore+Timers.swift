@@ -28,11 +28,13 @@ extension NodeCore {
             nextRetry = now.adding(milliseconds: limits.retryIntervalMilliseconds)
             // Offer again what was refused or lost without a link drop: rewind every cursor.
             for link in Array(sessions.keys) { sessions[link]?.offeredThroughSeq = 0 }
-            for peer in connectedPeers.sorted() { retry { try flushOutbound(to: peer, now: now, actions: &actions) } }
+            for peer in connectedPeers.sorted() {
+                logErrors("re-offering to \(peer.short)", into: &actions) { try flushOutbound(to: peer, now: now, actions: &$0) }
+            }
         }
         if now >= (nextHousekeeping ?? now) {
             nextHousekeeping = now.adding(milliseconds: limits.housekeepingIntervalMilliseconds)
-            retry {
+            logErrors("expiring old messages", into: &actions) { actions in
                 let expired = try store.expireOutbound(before: now)
                 _ = try store.purgeSeen(before: now)
                 if expired > 0 { actions.append(.log(.notice, "\(expired) undelivered messages expired")) }
@@ -41,9 +43,9 @@ extension NodeCore {
         return actions
     }
 
-    /// Store errors during timer work are logged by the driver on the next event; timers go on.
-    private func retry(_ work: () throws -> Void) {
-        try? work()
+    /// Timer work that fails (a store error) is logged and tried again on a later tick.
+    private func logErrors(_ what: String, into actions: inout [CoreAction], _ work: (inout [CoreAction]) throws -> Void) {
+        do { try work(&actions) } catch { actions.append(.log(.warning, "\(what) failed: \(error)")) }
     }
 
     /// How often the driver should call `tick`.
