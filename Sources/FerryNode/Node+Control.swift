@@ -61,10 +61,10 @@ extension Node {
         guard body.count <= WireLimits.messageBodyBytesMax else {
             throw NodeError.messageTooLong(bytes: body.count, max: WireLimits.messageBodyBytesMax)
         }
-        let recipient = try resolveRecipient(to)
-        guard recipient.address != address else {
+        guard Address(text: to.lowercased()) != address else {
             return reply(.failure("'\(to)' is this node itself; send to another node's contact or address"), to: session)
         }
+        let recipient = try resolveRecipient(to)
         let (id, actions) = try core.submit(body: body, to: recipient, now: WallClock.now())
         perform(actions)
         var answer = ControlReply(ok: true)

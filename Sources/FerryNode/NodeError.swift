@@ -1,3 +1,5 @@
+import FerryWire
+
 /// Errors an operator can cause or fix. Each description is one line that says what to do;
 /// the CLI prints it and exits non-zero.
 public enum NodeError: Error, CustomStringConvertible {
@@ -34,6 +36,8 @@ public enum NodeError: Error, CustomStringConvertible {
             return "cannot listen on \(endpoint): \(reason); check --listen HOST:PORT"
         case .badEndpoint(let text):
             return "'\(text)' is not HOST:PORT (for example 127.0.0.1:7000)"
+        case .unknownContact(let name) where Address(text: name.lowercased()) != nil:
+            return "no identity is known for address \(name); add its card with: ferry contacts add NAME CARD"
         case .unknownContact(let name):
             return "unknown recipient '\(name)'; add it with: ferry contacts add \(name) CARD (or give a full 32-character address of a known peer)"
         case .badCard(let reason):

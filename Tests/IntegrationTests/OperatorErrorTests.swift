@@ -44,6 +44,20 @@ final class OperatorErrorTests: IntegrationTestCase {
         try expectNotRunning(try ferry(["status", "--data", a.dataDir]))
     }
 
+    /// Unknown recipients and the node's own address are refused in one line, and nothing is queued.
+    func testUnknownRecipientAndOwnAddressAreRefused() throws {
+        let a = try makeNode("alice")
+        try a.start()
+        let unknown = try ferry(["send", "--data", a.dataDir, "carol", "hi"])
+        XCTAssertEqual(unknown.exitCode, 1, "\(unknown)")
+        XCTAssertEqual(unknown.stderrLines.count, 1, "\(unknown)")
+        XCTAssertTrue(unknown.stderr.contains("ferry contacts add carol"), "\(unknown)")
+        let own = try ferry(["send", "--data", a.dataDir, a.address, "hi"])
+        XCTAssertEqual(own.exitCode, 1, "\(own)")
+        XCTAssertTrue(own.stderr.contains("this node itself"), "\(own)")
+        XCTAssertEqual(try a.status().outboxPending, 0)
+    }
+
     private func expectNotRunning(_ result: CLIResult, file: StaticString = #filePath, line: UInt = #line) throws {
         XCTAssertEqual(result.exitCode, 1, "\(result)", file: file, line: line)
         XCTAssertEqual(result.stderrLines.count, 1, "\(result)", file: file, line: line)
