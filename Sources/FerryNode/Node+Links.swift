@@ -12,6 +12,10 @@ extension Node {
     /// A peer dialled us.
     func accepted(_ stream: TCPStream) {
         guard !stopping else { return stream.close() }
+        guard streams.count < Self.linksMax else {
+            logger.warning("refusing a link from \(stream.peerEndpoint ?? "?"): already \(streams.count) links")
+            return stream.close()
+        }
         let engine: OpenSSLEngine
         do { engine = try tls.makeEngine(role: .server) } catch {
             logger.error("TLS setup failed for an incoming link: \(error)")
@@ -46,6 +50,10 @@ extension Node {
         }
         if !stream.isClosed { dialer.connecting(stream, timeoutMilliseconds: Self.connectTimeoutMilliseconds) }
     }
+
+    /// Most links (in and out) a node keeps; more incoming connections are closed at once, so a
+    /// flood of half-open connections cannot exhaust file descriptors.
+    static let linksMax = 512
 
     /// How long a dial may take before it is abandoned and retried.
     static let connectTimeoutMilliseconds: UInt64 = 10_000
