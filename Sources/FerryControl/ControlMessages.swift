@@ -69,6 +69,8 @@ public struct NodeStatus: Codable, Sendable, Equatable {
     public var outboxDelivered: Int
     public var inbox: Int
     public var relay: Int
+    /// What peers made the node refuse or ignore since it started.
+    public var refusals: RefusalCounts?
 
     public init(
         address: String, listen: String, dataDir: String, pid: Int32, startedAtMs: UInt64, links: Int,
@@ -99,6 +101,18 @@ public struct PeerInfo: Codable, Sendable, Equatable {
     public var established: Bool
     public var sinceMs: UInt64
     public var inflight: Int
+    /// `up`, `handshake`, or for a seed that is not linked: `dialling`, `waiting` (for a retry),
+    /// `linked-inbound` (its node dialled us instead), `self` (the seed is this node).
+    public var state: String?
+    /// True for a configured `--peer` seed.
+    public var seed: Bool?
+    /// A seed's last dial or link failure, e.g. "connection refused".
+    public var lastError: String?
+    /// A waiting seed's next dial, in milliseconds from now.
+    public var retryInMs: UInt64?
+    /// Envelope bytes in flight (no proof yet) and ciphertext not yet written by the socket.
+    public var inflightBytes: Int?
+    public var queuedBytes: Int?
 
     public init(
         address: String, name: String?, endpoint: String, direction: String, established: Bool, sinceMs: UInt64,
@@ -148,5 +162,27 @@ public struct InboxItem: Codable, Sendable, Equatable {
         self.receivedAt = ControlJSON.isoTime(milliseconds: receivedAtMs)
         self.path = path
         self.hops = hops
+    }
+}
+
+/// `ferry status --json` `refusals`: what peers made the node refuse or ignore since it started.
+public struct RefusalCounts: Codable, Sendable, Equatable {
+    public var handshakesEvicted: Int
+    public var linksRefused: Int
+    public var pingsIgnored: Int
+    public var invalidEnvelopes: Int
+    public var framesTimedOut: Int
+    public var logLinesSuppressed: Int
+
+    public init(
+        handshakesEvicted: Int, linksRefused: Int, pingsIgnored: Int, invalidEnvelopes: Int, framesTimedOut: Int,
+        logLinesSuppressed: Int
+    ) {
+        self.handshakesEvicted = handshakesEvicted
+        self.linksRefused = linksRefused
+        self.pingsIgnored = pingsIgnored
+        self.invalidEnvelopes = invalidEnvelopes
+        self.framesTimedOut = framesTimedOut
+        self.logLinesSuppressed = logLinesSuppressed
     }
 }

@@ -18,47 +18,47 @@ public protocol RandomSource: AnyObject {
 /// What the driver must do after feeding the core an event.
 ///
 /// Writes (`send`) must reach the network only after the store's `commit()` for the same loop
-/// iteration has returned: that is what makes a proof or a `send` reply mean "durable".
+/// iteration has returned: that is what makes a proof or a `send` reply mean "durable". The same
+/// holds for `delivered`, `proofAccepted` and `receiptReceived`: they describe writes of this
+/// iteration, so the driver shows them to clients only after the commit.
 public enum CoreAction: Sendable, Equatable {
-    /// Write these ciphertext bytes to the link's socket.
+    /// Write these ciphertext bytes to the link's socket, then report them with `linkWritten`.
     case send(LinkID, [UInt8])
-    /// Close the link's socket once what was sent before is written.
+    /// Close the link's socket once what was sent before is written (with a deadline).
     case close(LinkID)
     /// A link finished its handshake and hello: the peer is who it proved to be.
     case linkEstablished(LinkID, Address)
+    /// The core is closing a link for a reason the driver's dialler must know (a `close` follows).
+    case linkRejected(LinkID, LinkRejection)
     /// A new message arrived in the inbox.
     case delivered(InboundMessage)
     /// A valid delivery proof arrived for one of our outbound messages.
     case proofAccepted(MessageID)
     /// The recipient's end-to-end receipt for one of our messages arrived.
     case receiptReceived(MessageID, openedAt: Timestamp)
-    /// Something an operator may want in the log.
+    /// A store operation failed: the writes of this iteration must be rolled back, not committed,
+    /// and nothing of it acknowledged. The text is for the local log only, never for a peer.
+    case storeFailed(String)
+    /// Something an operator may want in the log. Peer-supplied text in it is already escaped.
     case log(LogLevel, String)
+}
+
+/// Why the core refused or dropped a link, so a dialler can react: stop dialling itself, wait while
+/// the peer is linked another way, or back off.
+public enum LinkRejection: Sendable, Equatable {
+    /// The peer is this node itself (a seed pointing at our own listen port).
+    case isSelf
+    /// Another link to the same peer won the tie-break; that link stays up.
+    case duplicate
+    /// The peer is not the one the dialler pinned.
+    case wrongPeer
+    /// The node holds as many links of this kind as it allows.
+    case busy
 }
 
 /// Log levels the core uses; the daemon maps them onto swift-log.
 public enum LogLevel: Sendable, Equatable {
     case debug, info, notice, warning
-}
-
-/// Timing and size limits of the core (STYLE.md: unit last in the name).
-public struct CoreLimits: Sendable {
-    /// Close a link whose TLS handshake and hello have not finished by then.
-    public var handshakeTimeoutMilliseconds: UInt64 = 10_000
-    /// Send a ping when nothing has been heard on a link for this long.
-    public var keepaliveIntervalMilliseconds: UInt64 = 15_000
-    /// Close a link when nothing has been heard for this long.
-    public var idleTimeoutMilliseconds: UInt64 = 45_000
-    /// Messages in flight (sent, no proof yet) on one link at most: back-pressure by window.
-    public var inflightPerLinkMax = 256
-    /// Offer pending messages again to connected peers this often (after a refusal, say).
-    public var retryIntervalMilliseconds: UInt64 = 30_000
-    /// Expire old outbound messages and seen ids this often.
-    public var housekeepingIntervalMilliseconds: UInt64 = 60_000
-    /// Lifetime of a new message.
-    public var messageLifetimeMilliseconds: UInt64 = WireLimits.messageLifetimeDefaultMilliseconds
-
-    public init() {}
 }
 
 /// One link as `ferry peers` shows it.
@@ -68,6 +68,12 @@ public struct LinkSummary: Sendable, Equatable {
     public var endpoint: String
     public var outbound: Bool
     public var established: Bool
+    /// Wall-clock time the link was established (or opened, before that), for display.
     public var since: Timestamp
+    /// Messages offered on this link with no proof yet.
     public var inflight: Int
+    /// Their envelope bytes.
+    public var inflightBytes: Int
+    /// Ciphertext handed to the socket and not yet written by it.
+    public var queuedBytes: Int
 }

@@ -1,11 +1,14 @@
 import FerryCrypto
 import FerryWire
 
-/// One link's protocol state: TLS engine, framing, hello, keepalive. Pure: it turns bytes in into
-/// frames and frames out into ciphertext, and never touches a socket (docs/PROTOCOL.md §Link session).
+/// One link's protocol state: TLS engine, framing, hello, keepalive, and the bytes it has in flight.
+/// Pure: it turns bytes in into frames and frames out into ciphertext, and never touches a socket
+/// (docs/PROTOCOL.md §Link session).
 ///
-/// Loop-confined (it holds a `TLSEngine`), not `Sendable`.
-struct LinkSession {
+/// A class, not a struct: the core changes a session from several places per event, and a copy
+/// that is not written back would silently lose a count. Loop-confined (it holds a `TLSEngine`),
+/// not `Sendable`.
+final class LinkSession {
     enum State: Equatable {
         /// TLS handshake under way.
         case handshaking
@@ -15,10 +18,18 @@ struct LinkSession {
         case established(peer: Address)
     }
 
-    /// Why the session wants its link closed.
+    /// Why the session wants its link closed. `message` is for our log only; the peer is told
+    /// nothing but the reason code and its fixed text.
     struct Failure: Error {
         let reason: CloseReason
         let message: String
+        var rejection: LinkRejection?
+
+        init(reason: CloseReason, message: String, rejection: LinkRejection? = nil) {
+            self.reason = reason
+            self.message = message
+            self.rejection = rejection
+        }
     }
 
     let id: LinkID
@@ -28,26 +39,48 @@ struct LinkSession {
     /// The address a dialler expects; nil for accepted links.
     let expectedPeer: Address?
     let endpoint: String
-    let openedAt: Timestamp
+    /// The remote host (IP literal) without the port, for per-host bounds.
+    let host: String
+    let openedAt: CoreTime
     private(set) var state: State = .handshaking
     private var decoder = FrameDecoder()
-    var lastHeard: Timestamp
+    /// Last complete frame (or handshake start); keepalive and idle timeouts run from it.
+    private(set) var lastHeard: MonotonicTime
+    /// When the frame now being received started arriving; nil between frames.
+    private(set) var partialFrameSince: MonotonicTime?
     var pingOutstanding = false
-    /// Messages offered on this link that have no proof yet (the window).
+    var pingAnswers: TokenBucket
+    var invalidEnvelopes = 0
+
+    /// Messages offered on this link that have no proof yet, and their envelope bytes (the window).
     var inflightCount = 0
+    var inflightBytes = 0
+    /// Ciphertext handed to the driver (`send` actions) that it has not reported written yet.
+    private(set) var queuedBytes = 0
+    /// Encoded frames waiting to be encrypted together at the next `takeOutput`, so several small
+    /// frames share one TLS record and frame boundaries do not show on the wire.
+    private var pendingPlaintext: [UInt8] = []
     /// Outbox cursor: every pending message with a lower or equal `seq` has been offered here, so a
     /// refill reads only newer ones. The retry timer resets it to offer refused ones again.
     var offeredThroughSeq: Int64 = 0
-    var establishedAt: Timestamp?
+    /// Set when a refill found nothing newer than the cursor; cleared by a new message or a rewind,
+    /// so write completions do not query the store for nothing.
+    var outboxExhausted = false
+    private(set) var establishedAt: CoreTime?
 
-    init(id: LinkID, engine: TLSEngine, outbound: Bool, expectedPeer: Address?, endpoint: String, now: Timestamp) {
+    init(
+        id: LinkID, engine: TLSEngine, outbound: Bool, expectedPeer: Address?, endpoint: String, now: CoreTime,
+        limits: CoreLimits
+    ) {
         self.id = id
         self.engine = engine
         self.outbound = outbound
         self.expectedPeer = expectedPeer
         self.endpoint = endpoint
+        self.host = Self.host(of: endpoint)
         self.openedAt = now
-        self.lastHeard = now
+        self.lastHeard = now.monotonic
+        self.pingAnswers = TokenBucket(perSecond: limits.pingAnswersPerSecond, burst: limits.pingAnswersBurst)
     }
 
     var peer: Address? {
@@ -62,39 +95,54 @@ struct LinkSession {
         return false
     }
 
+    /// Bytes held for a frame that has not finished arriving.
+    var partialFrameBytes: Int { decoder.bufferedByteCount }
+
     /// Feeds ciphertext; returns the frames it completed. Sends our hello when TLS completes.
-    mutating func receive(_ ciphertext: [UInt8], hello: Hello, now: Timestamp) throws(Failure) -> [Frame] {
-        lastHeard = now
-        pingOutstanding = false
+    func receive(_ ciphertext: [UInt8], hello: Hello, now: MonotonicTime) throws(Failure) -> [Frame] {
         let plaintext: [UInt8]
         do { plaintext = try engine.receive(ciphertext: ciphertext) } catch {
-            throw Failure(reason: .protocolError, message: "TLS: \(error)")
+            throw Failure(reason: .protocolError, message: "TLS: \(error)", rejection: Self.rejection(for: error))
         }
         if case .handshaking = state, engine.isHandshakeComplete {
             try completeHandshake(hello: hello)
+            lastHeard = now
         }
         guard !plaintext.isEmpty else { return [] }
-        guard !(state == .handshaking) else { throw Failure(reason: .protocolError, message: "data before handshake") }
-        do { return try decoder.push(plaintext) } catch {
+        guard state != .handshaking else { throw Failure(reason: .protocolError, message: "data before handshake") }
+        let frames: [Frame]
+        do { frames = try decoder.push(plaintext) } catch {
             throw Failure(reason: .protocolError, message: "bad frame: \(error)")
         }
+        if !frames.isEmpty { lastHeard = now }
+        if decoder.bufferedByteCount == 0 {
+            partialFrameSince = nil
+        } else if partialFrameSince == nil || !frames.isEmpty {
+            partialFrameSince = now
+        }
+        return frames
+    }
+
+    /// A TLS failure that is a pin mismatch is told to the dialler as `wrongPeer`.
+    private static func rejection(for error: Error) -> LinkRejection? {
+        (error as? PinMismatchReporting)?.isPinMismatch == true ? .wrongPeer : nil
     }
 
     /// The TLS peer key names the peer; a dialler drops the link if it is not who it dialled.
-    private mutating func completeHandshake(hello: Hello) throws(Failure) {
+    private func completeHandshake(hello: Hello) throws(Failure) {
         guard let key = engine.peerSigningKey, key.count == IdentityRecord.signingKeyByteCount else {
             throw Failure(reason: .protocolError, message: "peer presented no Ed25519 key")
         }
         let address = Digests.address(signingKey: key)
         if let expectedPeer, expectedPeer != address {
-            throw Failure(reason: .wrongPeer, message: "peer is \(address), expected \(expectedPeer)")
+            throw Failure(reason: .wrongPeer, message: "peer is \(address), expected \(expectedPeer)", rejection: .wrongPeer)
         }
         state = .awaitingHello(peer: address)
-        try send(.hello(hello))
+        send(.hello(hello))
     }
 
     /// Checks the peer's hello: its record must be validly signed by the key TLS authenticated.
-    mutating func acceptHello(_ hello: Hello, now: Timestamp) throws(Failure) -> VerifiedIdentity {
+    func acceptHello(_ hello: Hello, now: CoreTime) throws(Failure) -> VerifiedIdentity {
         guard case .awaitingHello(let peer) = state else {
             throw Failure(reason: .protocolError, message: "unexpected hello")
         }
@@ -102,7 +150,7 @@ struct LinkSession {
             throw Failure(reason: .protocolError, message: "peer speaks link protocol \(hello.version), we speak \(Hello.protocolVersion)")
         }
         let identity: VerifiedIdentity
-        do { identity = try VerifiedIdentity(encoded: hello.record, now: now) } catch {
+        do { identity = try VerifiedIdentity(encoded: hello.record, now: now.wall) } catch {
             throw Failure(reason: .protocolError, message: "hello record: \(error)")
         }
         guard identity.address == peer else {
@@ -113,12 +161,39 @@ struct LinkSession {
         return identity
     }
 
-    /// Encrypts a frame into the engine; take the ciphertext with `takeOutput()`.
-    func send(_ frame: Frame) throws(Failure) {
-        do { try engine.send(plaintext: frame.encoded()) } catch {
-            throw Failure(reason: .protocolError, message: "TLS send: \(error)")
-        }
+    /// Queues a frame; it is encrypted with the others at the next `takeOutput`.
+    func send(_ frame: Frame) {
+        pendingPlaintext += frame.encoded()
     }
 
-    func takeOutput() -> [UInt8] { engine.takeOutput() }
+    /// Encrypts the queued frames and returns the ciphertext to write, counting it as queued.
+    func takeOutput() throws(Failure) -> [UInt8] {
+        if !pendingPlaintext.isEmpty {
+            let plaintext = pendingPlaintext
+            pendingPlaintext = []
+            do { try engine.send(plaintext: plaintext) } catch {
+                throw Failure(reason: .protocolError, message: "TLS send: \(error)")
+            }
+        }
+        let bytes = engine.takeOutput()
+        queuedBytes += bytes.count
+        return bytes
+    }
+
+    /// Frame bytes queued but not yet encrypted.
+    var pendingPlaintextBytes: Int { pendingPlaintext.count }
+
+    /// The driver wrote `byteCount` bytes of what `takeOutput` returned.
+    func wrote(_ byteCount: Int) {
+        queuedBytes = max(0, queuedBytes - byteCount)
+    }
+
+    /// `host:port` or `[v6host]:port` → host.
+    static func host(of endpoint: String) -> String {
+        if endpoint.hasPrefix("["), let close = endpoint.firstIndex(of: "]") {
+            return String(endpoint[endpoint.index(after: endpoint.startIndex)..<close])
+        }
+        guard let colon = endpoint.lastIndex(of: ":") else { return endpoint }
+        return String(endpoint[..<colon])
+    }
 }

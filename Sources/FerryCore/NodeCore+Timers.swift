@@ -2,50 +2,56 @@ import FerryStore
 import FerryWire
 
 extension NodeCore {
-    /// Time passes: handshake timeouts, keepalive pings, idle links, periodic retries and expiry.
-    /// The driver calls it on a timer (every `tickIntervalMilliseconds`).
-    public func tick(now: Timestamp) -> [CoreAction] {
+    /// Time passes: handshake timeouts, frames that take too long, keepalive pings, idle links,
+    /// periodic retries and expiry. The driver calls it on a timer (every `tickIntervalMilliseconds`).
+    public func tick(now: CoreTime) -> [CoreAction] {
         var actions: [CoreAction] = []
-        for link in sessions.keys.sorted(by: { $0.value < $1.value }) {
-            guard var session = sessions[link] else { continue }
-            let quiet = now.since(session.lastHeard)
-            if !session.isEstablished, now.since(session.openedAt) > limits.handshakeTimeoutMilliseconds {
-                fail(link, .init(reason: .protocolError, message: "handshake timed out"), actions: &actions)
-            } else if quiet > limits.idleTimeoutMilliseconds {
-                fail(link, .init(reason: .idle, message: "nothing heard for \(quiet) ms"), actions: &actions)
-            } else if session.isEstablished, quiet > limits.keepaliveIntervalMilliseconds, !session.pingOutstanding {
-                pingCounter += 1
-                do { try session.send(.ping(nonce: pingCounter)) } catch {
-                    fail(link, error, actions: &actions)
-                    continue
-                }
-                session.pingOutstanding = true
-                sessions[link] = session
-                emitOutput(session, into: &actions)
-            }
+        for session in sessions.values.sorted(by: { $0.id.value < $1.id.value }) {
+            checkTimers(session, now: now, actions: &actions)
         }
-        if now >= (nextRetry ?? now) {
-            nextRetry = now.adding(milliseconds: limits.retryIntervalMilliseconds)
+        if now.monotonic >= (nextRetry ?? now.monotonic) {
+            nextRetry = now.monotonic.adding(milliseconds: limits.retryIntervalMilliseconds)
             // Offer again what was refused or lost without a link drop: rewind every cursor.
-            for link in Array(sessions.keys) { sessions[link]?.offeredThroughSeq = 0 }
-            for peer in connectedPeers.sorted() {
-                logErrors("re-offering to \(peer.short)", into: &actions) { try flushOutbound(to: peer, now: now, actions: &$0) }
+            for session in sessions.values.sorted(by: { $0.id.value < $1.id.value }) where session.isEstablished {
+                session.offeredThroughSeq = 0
+                session.outboxExhausted = false
+                refill(session, now: now, actions: &actions)
             }
         }
-        if now >= (nextHousekeeping ?? now) {
-            nextHousekeeping = now.adding(milliseconds: limits.housekeepingIntervalMilliseconds)
-            logErrors("expiring old messages", into: &actions) { actions in
-                let expired = try store.expireOutbound(before: now)
-                _ = try store.purgeSeen(before: now)
-                if expired > 0 { actions.append(.log(.notice, "\(expired) undelivered messages expired")) }
-            }
+        if now.monotonic >= (nextHousekeeping ?? now.monotonic) {
+            nextHousekeeping = now.monotonic.adding(milliseconds: limits.housekeepingIntervalMilliseconds)
+            housekeeping(now: now, actions: &actions)
         }
         return actions
     }
 
-    /// Timer work that fails (a store error) is logged and tried again on a later tick.
-    private func logErrors(_ what: String, into actions: inout [CoreAction], _ work: (inout [CoreAction]) throws -> Void) {
-        do { try work(&actions) } catch { actions.append(.log(.warning, "\(what) failed: \(error)")) }
+    private func checkTimers(_ session: LinkSession, now: CoreTime, actions: inout [CoreAction]) {
+        let clock = now.monotonic
+        let quiet = clock.since(session.lastHeard)
+        if !session.isEstablished, clock.since(session.openedAt.monotonic) > limits.handshakeTimeoutMilliseconds {
+            fail(session.id, LinkSession.Failure(reason: .protocolError, message: "handshake timed out"), now: now, actions: &actions)
+        } else if let started = session.partialFrameSince, clock.since(started) > limits.frameCompletionMilliseconds {
+            counters.framesTimedOut += 1
+            let message = "a frame took over \(limits.frameCompletionMilliseconds) ms (\(session.partialFrameBytes) bytes so far)"
+            fail(session.id, LinkSession.Failure(reason: .protocolError, message: message), now: now, actions: &actions)
+        } else if quiet > limits.idleTimeoutMilliseconds {
+            fail(session.id, LinkSession.Failure(reason: .idle, message: "no frame heard for \(quiet) ms"), now: now, actions: &actions)
+        } else if session.isEstablished, quiet > limits.keepaliveIntervalMilliseconds, !session.pingOutstanding {
+            pingCounter += 1
+            session.send(.ping(nonce: pingCounter))
+            session.pingOutstanding = true
+            emitOutput(session, now: now, into: &actions)
+        }
+    }
+
+    private func housekeeping(now: CoreTime, actions: inout [CoreAction]) {
+        do {
+            let expired = try store.expireOutbound(before: now.wall)
+            _ = try store.purgeSeen(before: now.wall)
+            if expired > 0 { actions.append(.log(.notice, "\(expired) undelivered messages expired")) }
+        } catch {
+            actions.append(.storeFailed("expiring old messages: \(error)"))
+        }
     }
 
     /// How often the driver should call `tick`.

@@ -4,9 +4,10 @@ import FerryWire
 
 /// The sans-I/O heart of a node: link sessions, direct routing, custody, proofs and receipts.
 ///
-/// Events go in (`linkOpened`, `linkReceived`, `linkClosed`, `tick`, `submit`), each with `now`;
-/// actions come out (`CoreAction`). It reads and writes the `MessageStore` but never commits:
-/// the driver commits once per loop iteration, then performs the `send` actions.
+/// Events go in (`linkOpened`, `linkReceived`, `linkWritten`, `linkClosed`, `tick`, `submit`), each
+/// with the time (`CoreTime`: monotonic for timers, wall for message times); actions come out
+/// (`CoreAction`). It reads and writes the `MessageStore` but never commits: the driver commits once
+/// per loop iteration, then performs the `send` actions — or rolls back after `storeFailed`.
 /// Loop-confined, not `Sendable`.
 public final class NodeCore {
     public let identity: NodeIdentity
@@ -17,15 +18,23 @@ public final class NodeCore {
     public let limits: CoreLimits
     /// The port this node accepts links on, told to peers in hello (0 if none).
     public var listenPort: UInt16
+    /// True for contacts and pinned seeds: their inbound links never count against the stranger
+    /// bounds, so strangers cannot take the room kept for them. Set by the driver.
+    public var isTrustedPeer: (Address) -> Bool = { _ in false }
+    /// How log lines name a peer: the driver maps contacts to their names; else the full address.
+    public var displayName: (Address) -> String = { $0.text }
 
     var sessions: [LinkID: LinkSession] = [:]
-    /// Which link each in-flight message was offered on; a message is in flight on one link at most.
-    var inflight: [MessageID: LinkID] = [:]
-    var nextRetry: Timestamp?
-    var nextHousekeeping: Timestamp?
+    /// Which link each in-flight message was offered on, and its envelope size; a message is in
+    /// flight on one link at most.
+    var inflight: [MessageID: (link: LinkID, bytes: Int)] = [:]
+    var nextRetry: MonotonicTime?
+    var nextHousekeeping: MonotonicTime?
     var pingCounter: UInt64 = 0
     /// Senders' records verified once, not per message.
     let senders = IdentityCache()
+    /// What peers made this node refuse or ignore, for `ferry status`.
+    public internal(set) var counters = CoreCounters()
 
     public init(
         identity: NodeIdentity, record: IdentityRecord, store: MessageStore, random: RandomSource,
@@ -46,53 +55,61 @@ public final class NodeCore {
 
     /// A transport connection is up. A dialler passes the address it expects (or nil when it
     /// dialled an endpoint without knowing who is there) and should have created a client engine.
+    /// An inbound connection over the handshake bounds evicts the oldest one still handshaking.
     public func linkOpened(
-        _ link: LinkID, engine: TLSEngine, outbound: Bool, expectedPeer: Address?, endpoint: String, now: Timestamp
+        _ link: LinkID, engine: TLSEngine, outbound: Bool, expectedPeer: Address?, endpoint: String, now: CoreTime
     ) -> [CoreAction] {
         precondition(sessions[link] == nil, "link id reused")
         let session = LinkSession(
-            id: link, engine: engine, outbound: outbound, expectedPeer: expectedPeer, endpoint: endpoint, now: now)
-        sessions[link] = session
+            id: link, engine: engine, outbound: outbound, expectedPeer: expectedPeer, endpoint: endpoint, now: now,
+            limits: limits)
         var actions: [CoreAction] = []
-        emitOutput(session, into: &actions)
+        if !outbound, let evict = handshakeToEvict(for: session) {
+            counters.handshakesEvicted += 1
+            fail(evict, LinkSession.Failure(reason: .busy, message: "evicted: too many connections still in their handshake"), now: now, actions: &actions)
+        }
+        sessions[link] = session
+        emitOutput(session, now: now, into: &actions)
         return actions
     }
 
     /// Bytes arrived on a link.
-    public func linkReceived(_ link: LinkID, bytes: [UInt8], now: Timestamp) -> [CoreAction] {
-        guard var session = sessions[link] else { return [] }
+    public func linkReceived(_ link: LinkID, bytes: [UInt8], now: CoreTime) -> [CoreAction] {
+        guard let session = sessions[link] else { return [] }
         var actions: [CoreAction] = []
         do {
-            let frames = try session.receive(bytes, hello: hello, now: now)
-            sessions[link] = session
+            let frames = try session.receive(bytes, hello: hello, now: now.monotonic)
+            if !frames.isEmpty { session.pingOutstanding = false }
             for frame in frames {
-                try handle(frame, on: link, now: now, actions: &actions)
+                try handle(frame, on: session, now: now, actions: &actions)
                 if sessions[link] == nil { return actions }
             }
-        } catch let failure as LinkSession.Failure {
-            fail(link, failure, actions: &actions)
-            return actions
         } catch {
-            fail(link, LinkSession.Failure(reason: .protocolError, message: "\(error)"), actions: &actions)
+            fail(link, error, now: now, actions: &actions)
             return actions
         }
-        if let session = sessions[link] { emitOutput(session, into: &actions) }
+        if sessions[link] != nil { emitOutput(session, now: now, into: &actions) }
+        return actions
+    }
+
+    /// The driver's socket wrote `byteCount` bytes of a `send` action. Below the low-water mark the
+    /// link is refilled from the outbox: this is how sending follows the socket, by bytes.
+    public func linkWritten(_ link: LinkID, byteCount: Int, now: CoreTime) -> [CoreAction] {
+        guard let session = sessions[link] else { return [] }
+        session.wrote(byteCount)
+        guard session.isEstablished, !session.outboxExhausted,
+              session.queuedBytes <= limits.sendQueueLowWaterBytes else { return [] }
+        var actions: [CoreAction] = []
+        refill(session, now: now, actions: &actions)
         return actions
     }
 
     /// The transport connection is gone (EOF, error, or our own close). Its messages in flight
     /// become pending again and will be offered on the next link to their destination.
-    public func linkClosed(_ link: LinkID, now: Timestamp) -> [CoreAction] {
+    public func linkClosed(_ link: LinkID, now: CoreTime) -> [CoreAction] {
         guard let session = sessions.removeValue(forKey: link) else { return [] }
-        releaseInflight(on: link)
-        let who = session.peer.map { $0.short } ?? session.endpoint
-        var actions: [CoreAction] = [.log(.info, "link to \(who) closed")]
-        // Another link to the same peer takes over what this one had in flight.
-        if let peer = session.peer {
-            do { try flushOutbound(to: peer, now: now, actions: &actions) } catch {
-                actions.append(.log(.warning, "store error re-offering to \(peer.short): \(error)"))
-            }
-        }
+        var actions: [CoreAction] = [.log(.info, "link to \(describe(session)) closed")]
+        releaseInflight(of: session, now: now, actions: &actions)
         return actions
     }
 
@@ -100,10 +117,9 @@ public final class NodeCore {
     public var linkSummaries: [LinkSummary] {
         sessions.values.sorted { $0.id.value < $1.id.value }.map { session in
             LinkSummary(
-                link: session.id, peer: session.peer, endpoint: session.endpoint,
-                outbound: session.outbound,
-                established: session.isEstablished, since: session.establishedAt ?? session.openedAt,
-                inflight: session.inflightCount)
+                link: session.id, peer: session.peer, endpoint: session.endpoint, outbound: session.outbound,
+                established: session.isEstablished, since: (session.establishedAt ?? session.openedAt).wall,
+                inflight: session.inflightCount, inflightBytes: session.inflightBytes, queuedBytes: session.queuedBytes)
         }
     }
 
@@ -114,46 +130,77 @@ public final class NodeCore {
 
     // MARK: Helpers shared by the event handlers
 
-    func emitOutput(_ session: LinkSession, into actions: inout [CoreAction]) {
-        let bytes = session.takeOutput()
-        if !bytes.isEmpty { actions.append(.send(session.id, bytes)) }
+    /// Encrypts what the session has queued and hands it to the driver; a TLS failure closes the link.
+    func emitOutput(_ session: LinkSession, now: CoreTime, into actions: inout [CoreAction]) {
+        do {
+            let bytes = try session.takeOutput()
+            if !bytes.isEmpty { actions.append(.send(session.id, bytes)) }
+        } catch {
+            fail(session.id, error, now: now, actions: &actions)
+        }
     }
 
-    /// Closes a link for a reason: tell the peer when the session can still speak, then close.
-    func fail(_ link: LinkID, _ failure: LinkSession.Failure, actions: inout [CoreAction]) {
+    /// Closes a link for a reason: tell the peer (only the reason's fixed text) when the session can
+    /// still speak, then close. The detail goes to our log.
+    func fail(_ link: LinkID, _ error: Error, now: CoreTime, actions: inout [CoreAction]) {
         guard let session = sessions.removeValue(forKey: link) else { return }
-        let who = session.peer.map { $0.short } ?? session.endpoint
-        actions.append(.log(.warning, "closing link to \(who): \(failure.message)"))
+        let failure = error as? LinkSession.Failure
+            ?? LinkSession.Failure(reason: .protocolError, message: "\(error)")
+        let level: LogLevel = failure.rejection == nil && failure.reason != .busy ? .warning : .info
+        actions.append(.log(level, "closing link to \(describe(session)): \(failure.message)"))
+        if let rejection = failure.rejection { actions.append(.linkRejected(link, rejection)) }
+        var bytes: [UInt8] = []
         if session.engine.isHandshakeComplete {
-            try? session.send(.close(reason: failure.reason, text: failure.message))
+            session.send(.close(reason: failure.reason, text: failure.reason.publicText))
+            bytes += (try? session.takeOutput()) ?? []
         }
         session.engine.shutdown()
-        emitOutput(session, into: &actions)
+        bytes += session.engine.takeOutput()
+        if !bytes.isEmpty { actions.append(.send(link, bytes)) }
         actions.append(.close(link))
-        releaseInflight(on: link)
+        releaseInflight(of: session, now: now, actions: &actions)
     }
 
-    /// A link is gone: its messages are pending again, and other links must be able to offer them,
-    /// so every cursor rewinds (links close rarely; the next refill re-reads one window).
-    func releaseInflight(on link: LinkID) {
-        inflight = inflight.filter { $0.value != link }
-        for other in Array(sessions.keys) { sessions[other]?.offeredThroughSeq = 0 }
+    /// A link is gone: its messages are pending again. Another link to the same peer (there is one
+    /// only while a duplicate is being settled) rewinds and takes them over.
+    func releaseInflight(of session: LinkSession, now: CoreTime, actions: inout [CoreAction]) {
+        inflight = inflight.filter { $0.value.link != session.id }
+        guard let peer = session.peer else { return }
+        for other in sessions.values where other.peer == peer {
+            other.offeredThroughSeq = 0
+            other.outboxExhausted = false
+        }
+        flushOutbound(to: peer, now: now, actions: &actions)
     }
 
-    /// The established link to `peer` with the fewest messages in flight.
-    func link(to peer: Address) -> LinkID? {
-        let candidates = sessions.values.filter { $0.isEstablished && $0.peer == peer }
-        return candidates.min { ($0.inflightCount, $0.id.value) < ($1.inflightCount, $1.id.value) }?.id
-    }
-
-    func markInflight(_ id: MessageID, on link: LinkID) {
-        inflight[id] = link
-        sessions[link]?.inflightCount += 1
+    /// The established link to `peer` (one per peer once duplicates are settled; the oldest until then).
+    func link(to peer: Address) -> LinkSession? {
+        sessions.values.filter { $0.isEstablished && $0.peer == peer }.min { $0.id.value < $1.id.value }
     }
 
     /// A message is no longer in flight (proof, receipt or refusal).
     func clearInflight(_ id: MessageID) {
-        guard let link = inflight.removeValue(forKey: id) else { return }
-        sessions[link]?.inflightCount -= 1
+        guard let entry = inflight.removeValue(forKey: id), let session = sessions[entry.link] else { return }
+        session.inflightCount -= 1
+        session.inflightBytes -= entry.bytes
     }
+
+    /// A peer for log lines: its contact name or full address once known, else its endpoint.
+    func describe(_ session: LinkSession) -> String {
+        session.peer.map(displayName) ?? session.endpoint
+    }
+}
+
+/// Things peers made this node refuse or ignore, shown by `ferry status --json`.
+public struct CoreCounters: Sendable, Equatable {
+    /// Connections closed because newer ones arrived while too many were in their handshake.
+    public var handshakesEvicted = 0
+    /// Links refused after the handshake: duplicates, strangers over their bounds, the node itself.
+    public var linksRefused = 0
+    /// Pings over the answer rate, not answered.
+    public var pingsIgnored = 0
+    /// Envelopes addressed to us that did not open.
+    public var invalidEnvelopes = 0
+    /// Links closed because a frame did not complete in time.
+    public var framesTimedOut = 0
 }

@@ -68,10 +68,13 @@ extension LoopStream {
     }
 
     /// Closes gracefully: no new writes are accepted, the queued ones are sent, the write side is
-    /// shut down (the peer reads EOF), then the stream closes. Use `close()` to give up at once.
-    public func shutdownThenClose() {
+    /// shut down (the peer reads EOF), then the stream closes. A peer that does not read would hold
+    /// that forever, so after `deadlineMilliseconds` the stream is closed hard, queued writes and all.
+    /// Use `close()` to give up at once.
+    public func shutdownThenClose(deadlineMilliseconds: UInt64 = LoopStream.closeDeadlineMillisecondsDefault) {
         guard state == .open else { return }
         state = .shuttingDown
+        armCloseDeadline(deadlineMilliseconds)
         let request = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
         request.initialize(to: uv_shutdown_t())
         let status = uv_shutdown(request, stream) { request, _ in
@@ -86,6 +89,16 @@ extension LoopStream {
             request.deallocate()
             close()
         }
+    }
+
+    /// How long a graceful close may take by default before it becomes a hard one.
+    public static let closeDeadlineMillisecondsDefault: UInt64 = 2_000
+
+    private func armCloseDeadline(_ milliseconds: UInt64) {
+        // Without a timer (the loop is out of handles) the graceful close has no deadline: close now.
+        guard let timer = try? Timer(loop: loop) else { return close() }
+        closeDeadline = timer
+        timer.start(afterMilliseconds: milliseconds) { [weak self] in self?.close() }
     }
 }
 

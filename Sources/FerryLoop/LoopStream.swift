@@ -47,6 +47,8 @@ public class LoopStream: LoopHandle {
 
     /// Called once when a connect finishes or is abandoned; nil means connected.
     var pendingConnect: ((LoopError?) -> Void)?
+    /// The timer that turns a graceful close into a hard one; closed with the stream.
+    var closeDeadline: Timer?
 
     /// Takes ownership of an initialised libuv stream handle allocated by the subclass.
     init(loop: Loop, stream: UnsafeMutablePointer<uv_stream_t>) {
@@ -148,6 +150,8 @@ public class LoopStream: LoopHandle {
     }
 
     func handleDidClose() {
+        closeDeadline?.close()
+        closeDeadline = nil
         deliverEnd(closeError)
         if let pendingConnect {
             self.pendingConnect = nil

@@ -40,6 +40,13 @@ public final class Timer: LoopHandle {
         callback?()
     }
 
+    /// Lets the loop end while this timer is still armed: a deadline for a shutdown must not itself
+    /// keep the loop running once everything else has closed.
+    public func unref() {
+        guard !isClosed else { return }
+        uv_unref(HandleMemory.handle(handle))
+    }
+
     /// Disarms the timer; it can be started again.
     public func stop() {
         guard !isClosed else { return }

@@ -6,10 +6,18 @@ import Foundation
 final class ControlSession {
     let stream: PipeStream
     var lines = LineBuffer()
-    /// Set while the client follows the inbox: the last inbox seq it has been sent.
-    var followingAfter: Int64?
+    /// An inbox listing being streamed to this client, if any.
+    var listing: InboxListing?
 
     init(stream: PipeStream) { self.stream = stream }
+}
+
+/// Where an inbox listing stands: the last seq sent, and whether it goes on with new messages.
+struct InboxListing {
+    var afterSeq: Int64
+    var follow: Bool
+    /// Messages still to send before the listing ends (not for `follow`).
+    var remaining: Int
 }
 
 /// The Unix control socket (mode 0600, in the data directory): JSON lines in, JSON lines out.
@@ -19,6 +27,14 @@ final class ControlServer {
     private let listener: PipeListener
     private(set) var sessions: [ObjectIdentifier: ControlSession] = [:]
     private let path: String
+    /// Called when a session's write queue has drained, so a paused listing can go on.
+    var onDrain: ((ControlSession) -> Void)?
+
+    /// Most CLI connections at once; the socket is the node user's alone, so this only bounds a
+    /// runaway script.
+    static let sessionsMax = 64
+    /// A listing is paused while a client has this many reply bytes unread, and resumes on drain.
+    static let listingHighWaterBytes = 256 * 1024
 
     init(loop: Loop, path: String, onRequest: @escaping (ControlSession, ControlRequest?) -> Void) throws {
         self.path = path
@@ -30,9 +46,14 @@ final class ControlServer {
     }
 
     private func accept(_ stream: PipeStream, onRequest: @escaping (ControlSession, ControlRequest?) -> Void) {
+        guard sessions.count < Self.sessionsMax else { return stream.close() }
         let session = ControlSession(stream: stream)
         let key = ObjectIdentifier(session)
         sessions[key] = session
+        stream.onDrain = { [weak self, weak session] in
+            guard let self, let session else { return }
+            self.onDrain?(session)
+        }
         stream.startReading(
             onData: { [weak self, weak session] bytes in
                 guard let self, let session else { return }
@@ -55,14 +76,19 @@ final class ControlServer {
         }
     }
 
+    /// Writes one reply line. A client that lets 4 MiB of replies pile up unread is dropped; a
+    /// client that goes away mid-answer just ends its session (SIGPIPE is ignored).
     func send(_ reply: ControlReply, to session: ControlSession) {
+        guard !session.stream.isClosed else { return }
         if !session.stream.write(ControlJSON.encode(reply)) {
-            // A client that does not read its replies (or follows without reading) is dropped.
             session.stream.close()
         }
     }
 
-    var followers: [ControlSession] { sessions.values.filter { $0.followingAfter != nil } }
+    /// True while a listing may write more to this client.
+    func hasRoom(_ session: ControlSession) -> Bool {
+        !session.stream.isClosed && session.stream.queuedWriteBytes < Self.listingHighWaterBytes
+    }
 
     func close() {
         listener.close()

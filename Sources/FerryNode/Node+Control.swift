@@ -6,7 +6,7 @@ import FerryWire
 import Foundation
 
 extension Node {
-    /// Largest inbox page sent in one go; `--follow` then streams the rest.
+    /// Largest inbox listing sent for one request without `limit`; `--follow` then streams the rest.
     static let inboxPageMax = 10_000
 
     func handleControl(_ request: ControlRequest?, from session: ControlSession) {
@@ -18,38 +18,75 @@ extension Node {
             case "peers": replyPeers(to: session)
             case "send": try handleSend(request, from: session)
             case "wait": try handleWait(request, from: session)
-            case "inbox": try handleInbox(request, from: session)
-            default: reply(.failure("unknown request '\(request.op)'; this node knows status, peers, send, wait, inbox"), to: session)
+            case "inbox": startListing(request, for: session)
+            default: reply(.failure("unknown request '\(SafeText.escaped(request.op, maxScalars: 40))'; this node knows status, peers, send, wait, inbox"), to: session)
             }
         } catch let error as NodeError {
             reply(.failure(error.description), to: session)
+        } catch let error as CryptoError {
+            reply(.failure("cannot seal to that recipient: \(error)"), to: session)
         } catch {
-            logger.error("control request \(request.op) failed: \(error)")
-            reply(.failure("the node could not do that: \(error)"), to: session)
+            // A store error: the group it belongs to is rolled back at the flush, and the reply
+            // (queued below) becomes the disk failure's one line.
+            storeFailed("control request \(request.op): \(error)")
+            reply(.failure(Self.storeFailureText("\(error)")), to: session)
         }
     }
 
     private func replyStatus(to session: ControlSession) throws {
         let counts = try store.counts()
         var answer = ControlReply(ok: true)
-        answer.status = NodeStatus(
+        var status = NodeStatus(
             address: address.text, listen: listenEndpoint?.description ?? "", dataDir: config.dataDir.path,
             pid: getpid(), startedAtMs: startedAt.milliseconds, links: core.connectedPeers.count,
             outboxPending: counts.outboxPending, outboxDelivered: counts.outboxDelivered, inbox: counts.inbox,
             relay: counts.relay)
+        let counters = core.counters
+        status.refusals = RefusalCounts(
+            handshakesEvicted: counters.handshakesEvicted, linksRefused: counters.linksRefused,
+            pingsIgnored: counters.pingsIgnored, invalidEnvelopes: counters.invalidEnvelopes,
+            framesTimedOut: counters.framesTimedOut, logLinesSuppressed: logLimiter.suppressedTotal)
+        answer.status = status
         reply(answer, to: session)
     }
 
+    /// Links, then configured seeds that are not linked, with what they are doing and why.
     private func replyPeers(to session: ControlSession) {
         let contacts = try? contactCache.current()
         var answer = ControlReply(ok: true)
-        answer.peers = core.linkSummaries.map { link in
-            PeerInfo(
+        var peers = core.linkSummaries.map { link in
+            var info = PeerInfo(
                 address: link.peer?.text ?? "", name: link.peer.flatMap { contacts?.name(for: $0) },
                 endpoint: link.endpoint, direction: link.outbound ? "out" : "in", established: link.established,
                 sinceMs: link.since.milliseconds, inflight: link.inflight)
+            info.state = link.established ? "up" : "handshake"
+            info.inflightBytes = link.inflightBytes
+            info.queuedBytes = link.queuedBytes
+            info.seed = dialer(for: link.link) != nil
+            return info
         }
+        for dialer in dialers where dialer.link == nil {
+            peers.append(seedInfo(dialer, contacts: contacts))
+        }
+        answer.peers = peers
         reply(answer, to: session)
+    }
+
+    private func seedInfo(_ dialer: Dialer, contacts: ContactBook?) -> PeerInfo {
+        var info = PeerInfo(
+            address: dialer.peer?.text ?? "", name: dialer.peer.flatMap { contacts?.name(for: $0) },
+            endpoint: dialer.endpoint.description, direction: "out", established: false, sinceMs: 0, inflight: 0)
+        info.seed = true
+        info.lastError = dialer.lastError
+        switch dialer.state {
+        case .waiting(let retryAt):
+            info.state = "waiting"
+            info.retryInMs = retryAt > loop.nowMilliseconds ? retryAt - loop.nowMilliseconds : 0
+        case .connecting, .connected: info.state = "dialling"
+        case .linkedElsewhere: info.state = "linked-inbound"
+        case .isSelf: info.state = "self"
+        }
+        return info
     }
 
     /// Seals and stores a message; the reply (with its id) leaves only after the store commits.
@@ -65,7 +102,7 @@ extension Node {
             return reply(.failure("'\(to)' is this node itself; send to another node's contact or address"), to: session)
         }
         let recipient = try resolveRecipient(to)
-        let (id, actions) = try core.submit(body: body, to: recipient, now: WallClock.now())
+        let (id, actions) = try core.submit(body: body, to: recipient, now: now())
         perform(actions)
         var answer = ControlReply(ok: true)
         answer.id = id.text
@@ -112,41 +149,6 @@ extension Node {
         answer.id = id.text
         answer.delivered = true
         answer.openedAtMs = openedAt.milliseconds
-        return answer
-    }
-
-    /// Lists the inbox after `after`; with `follow`, keeps streaming new messages on this connection.
-    private func handleInbox(_ request: ControlRequest, from session: ControlSession) throws {
-        let contacts = try? contactCache.current()
-        let limit = min(max(request.limit ?? Self.inboxPageMax, 1), Self.inboxPageMax)
-        var last = request.after ?? 0
-        for message in try store.inbox(afterSeq: last, limit: limit) {
-            reply(inboxReply(message, contacts: contacts), to: session)
-            last = message.seq
-        }
-        if request.follow == true {
-            session.followingAfter = last
-        } else {
-            var end = ControlReply(ok: true)
-            end.end = true
-            reply(end, to: session)
-        }
-    }
-
-    func notifyFollowers(of message: InboundMessage) {
-        let contacts = try? contactCache.current()
-        for session in control.followers where (session.followingAfter ?? .max) < message.seq {
-            session.followingAfter = message.seq
-            reply(inboxReply(message, contacts: contacts), to: session)
-        }
-    }
-
-    private func inboxReply(_ message: InboundMessage, contacts: ContactBook?) -> ControlReply {
-        var answer = ControlReply(ok: true)
-        answer.message = InboxItem(
-            seq: message.seq, id: message.id.text, from: message.from.text, fromName: contacts?.name(for: message.from),
-            text: String(decoding: message.body, as: UTF8.self), sentAtMs: message.sentAt.milliseconds,
-            receivedAtMs: message.receivedAt.milliseconds, path: message.path.rawValue, hops: Int(message.hops))
         return answer
     }
 }

@@ -14,7 +14,9 @@ import Logging
 ///
 /// Group commit: actions are queued, not performed, while callbacks run; `flush()` (armed as a
 /// zero-delay timer) commits the store once, then writes frames, closes links and answers the CLI.
-/// So no proof, and no `send` reply, leaves before the data behind it is durable.
+/// So no proof, and no `send` reply, leaves before the data behind it is durable. When a store
+/// operation or the commit fails, the whole group is rolled back instead, every link is closed
+/// (peers keep custody and offer again) and waiting clients are told; reads keep working.
 /// Loop-confined, not `Sendable`.
 public final class Node {
     let config: NodeConfig
@@ -33,18 +35,30 @@ public final class Node {
     var nextLinkID: UInt64 = 1
     var tickTimer: LoopTimer!
     var flushTimer: LoopTimer!
+    var stopTimer: LoopTimer?
     var signals: [Signal] = []
+    /// Queued until the next flush, in order.
     var outgoing: [(LinkID, [UInt8])] = []
     var closing: [LinkID] = []
     var replies: [(ControlSession, ControlReply)] = []
+    /// Effects shown to clients only once the writes behind them are committed.
+    var afterCommit: [CoreAction] = []
+    /// Inbox listings to start once the replies queued before them are written.
+    var afterCommitListings: [ControlSession] = []
+    /// Set by a failed store operation; the next flush rolls back instead of committing.
+    var storeFailure: String?
     var waiters: [MessageID: [ControlSession]] = [:]
     var flushScheduled = false
     lazy var contactCache = ContactCache(dir: config.dataDir)
+    lazy var logLimiter = LogLimiter(logger: logger)
     var stopping = false
 
     /// Opens everything that can fail on the operator's account (identity, lock, store, ports)
     /// before `run()`, so `ferry run` can report it in one line.
     public init(config: NodeConfig, logger: Logger) throws {
+        ProcessSignals.ignoreBrokenPipes()
+        // Files the node creates (database, WAL, socket) are its user's alone.
+        umask(0o077)
         self.config = config
         self.logger = logger
         let (identity, record) = try IdentityFiles.load(from: config.dataDir)
@@ -57,6 +71,7 @@ public final class Node {
             identity: identity, record: record, store: store, random: SystemRandom(), limits: config.limits,
             listenPort: config.listen?.port ?? 0)
         try openHandles()
+        configureCore()
     }
 
     private func openHandles() throws {
@@ -66,6 +81,7 @@ public final class Node {
         control = try ControlServer(loop: loop, path: config.dataDir.controlSocketPath) { [weak self] session, request in
             self?.handleControl(request, from: session)
         }
+        control.onDrain = { [weak self] session in self?.resumeListing(session) }
         for signal in [SIGINT, SIGTERM] {
             let handle = try Signal(loop: loop)
             try handle.start(signal: signal) { [weak self] number in
@@ -75,6 +91,18 @@ public final class Node {
             signals.append(handle)
         }
         for seed in config.peers { dialers.append(try Dialer(seed: seed, loop: loop)) }
+    }
+
+    /// Contacts and pinned seeds get the room kept for them; logs name contacts.
+    private func configureCore() {
+        let pinned = Set(config.peers.compactMap(\.expected))
+        core.isTrustedPeer = { [weak self] address in
+            pinned.contains(address) || (try? self?.contactCache.current().name(for: address)) != nil
+        }
+        core.displayName = { [weak self] address in
+            guard let name = try? self?.contactCache.current().name(for: address) else { return address.text }
+            return "\(name) (\(address.text))"
+        }
     }
 
     private func listen(on endpoint: Endpoint) throws {
@@ -94,15 +122,24 @@ public final class Node {
 
     public var address: Address { core.address }
 
+    /// The time for the core: the loop's monotonic clock for timers, the wall clock for messages.
+    func now() -> CoreTime {
+        CoreTime(wall: WallClock.now(), monotonic: MonotonicTime(milliseconds: loop.nowMilliseconds))
+    }
+
     /// Runs the loop until SIGINT/SIGTERM, then closes every handle and the store.
     public func run() throws {
         logger.notice("ferry node \(address) listening on \(listenEndpoint?.description ?? "(none)"), data \(config.dataDir.path)")
         tickTimer.start(afterMilliseconds: NodeCore.tickIntervalMilliseconds, repeatMilliseconds: NodeCore.tickIntervalMilliseconds) {
             [weak self] in
             guard let self else { return }
-            self.perform(self.core.tick(now: WallClock.now()))
+            self.perform(self.core.tick(now: self.now()))
+            self.logLimiter.reportSuppressed(nowMilliseconds: self.loop.nowMilliseconds)
         }
         for dialer in dialers { dialer.start { [weak self] in self?.dial($0) } }
+        loop.run()
+        // The stop deadline timer does not keep the loop alive, so it may still be open here.
+        loop.closeAllHandles()
         loop.run()
         try store.close()
         try loop.close()
@@ -110,83 +147,36 @@ public final class Node {
     }
 
     /// Begins a clean shutdown: flush, close links and handles; `run()` returns once all are closed.
+    /// Every close has a deadline, and after `stopDeadlineMilliseconds` whatever is still open is
+    /// closed hard, so a peer that stops reading cannot hold the process.
     public func stop() {
         guard !stopping else { return }
-        stopping = true
         flush()
-        for stream in streams.values { stream.shutdownThenClose() }
+        stopping = true
+        for stream in streams.values { stream.shutdownThenClose(deadlineMilliseconds: Self.linkCloseDeadlineMilliseconds) }
         listener?.close()
         control.close()
         for dialer in dialers { dialer.close() }
         for signal in signals { signal.close() }
         tickTimer.close()
         flushTimer.close()
-    }
-
-    // MARK: Actions and group commit
-
-    /// Queues the core's actions; the network sees them after the next commit.
-    func perform(_ actions: [CoreAction]) {
-        for action in actions {
-            switch action {
-            case .send(let link, let bytes): outgoing.append((link, bytes))
-            case .close(let link): closing.append(link)
-            case .linkEstablished(let link, let peer):
-                dialers.first { $0.link == link }?.established()
-                logger.debug("\(link) is \(peer)")
-            case .delivered(let message): notifyFollowers(of: message)
-            case .proofAccepted(let id): logger.debug("delivery proof for \(id)")
-            case .receiptReceived(let id, let openedAt): answerWaiters(for: id, openedAt: openedAt)
-            case .log(let level, let text): log(level, text)
-            }
+        stopTimer = try? LoopTimer(loop: loop)
+        stopTimer?.unref()
+        stopTimer?.start(afterMilliseconds: Self.stopDeadlineMilliseconds) { [weak self] in
+            self?.logger.warning("still closing after \(Self.stopDeadlineMilliseconds) ms; closing everything now")
+            self?.loop.closeAllHandles()
         }
-        scheduleFlush()
+        ProcessSignals.exitIfStuck(afterSeconds: Self.stopWatchdogSeconds)
     }
 
-    func scheduleFlush() {
-        guard !flushScheduled, !stopping else { return }
-        flushScheduled = true
-        flushTimer.start(afterMilliseconds: 0) { [weak self] in self?.flush() }
-    }
-
-    /// Commits the store, then performs the queued network writes, closes and replies.
-    func flush() {
-        flushScheduled = false
-        do {
-            try store.commit()
-        } catch {
-            // Nothing may be acknowledged that is not durable: drop the links (peers keep custody
-            // and retry) and tell waiting clients.
-            logger.error("store commit failed: \(error); closing links, nothing was acknowledged")
-            outgoing = []
-            closing = Array(streams.keys)
-            replies = replies.map { ($0.0, ControlReply.failure("the node could not save to disk: \(error)")) }
-        }
-        for (link, bytes) in outgoing {
-            guard let stream = streams[link] else { continue }
-            if !stream.write(bytes) {
-                logger.warning("peer on \(link) is not reading; closing the link")
-                stream.close()
-            }
-        }
-        outgoing = []
-        for link in closing { streams[link]?.shutdownThenClose() }
-        closing = []
-        for (session, reply) in replies { control.send(reply, to: session) }
-        replies = []
-    }
-
-    func reply(_ reply: ControlReply, to session: ControlSession) {
-        replies.append((session, reply))
-        scheduleFlush()
-    }
+    /// How long a link may take to close gracefully when the node stops.
+    static let linkCloseDeadlineMilliseconds: UInt64 = 2_000
+    /// How long a stop may take before every handle is closed hard.
+    static let stopDeadlineMilliseconds: UInt64 = 5_000
+    /// Last resort: the process exits this long after a stop began, whatever the loop is doing.
+    static let stopWatchdogSeconds: UInt32 = 15
 
     func log(_ level: FerryCore.LogLevel, _ text: String) {
-        switch level {
-        case .debug: logger.debug("\(text)")
-        case .info: logger.info("\(text)")
-        case .notice: logger.notice("\(text)")
-        case .warning: logger.warning("\(text)")
-        }
+        logLimiter.log(level, text, nowMilliseconds: loop.nowMilliseconds)
     }
 }

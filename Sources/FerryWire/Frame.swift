@@ -98,4 +98,19 @@ public enum CloseReason: UInt8, Sendable {
     case wrongPeer = 3
     case duplicateLink = 4
     case idle = 5
+    /// The receiver holds as many links of this kind as it allows; try later.
+    case busy = 6
+
+    /// The only text a node sends in a CLOSE frame: fixed per reason, so no internal detail (a file
+    /// path, an SQL error, the address a dialler expected) ever reaches a peer.
+    public var publicText: String {
+        switch self {
+        case .shutdown: return "shutting down"
+        case .protocolError: return "protocol error"
+        case .wrongPeer: return "not the expected peer"
+        case .duplicateLink: return "duplicate link"
+        case .idle: return "idle"
+        case .busy: return "busy"
+        }
+    }
 }

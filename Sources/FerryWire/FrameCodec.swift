@@ -100,10 +100,15 @@ public struct FrameDecoder: Sendable {
         return frames
     }
 
+    /// Most buffer capacity kept between frames.
+    static let keptCapacityBytesMax = 16 * 1024
+
     /// Drops consumed bytes once they dominate, so the buffer does not grow with the stream.
     private mutating func compact() {
         if start == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
+            // A large frame's buffer is released, not kept per link: hundreds of links that each
+            // once received a big frame would otherwise pin that memory while they live.
+            buffer.removeAll(keepingCapacity: buffer.capacity <= Self.keptCapacityBytesMax)
             start = 0
         } else if start > 64 * 1024 {
             buffer.removeFirst(start)

@@ -31,3 +31,10 @@ public enum TLSRole: Sendable {
     case client
     case server
 }
+
+/// Lets the core tell a pin mismatch found inside the TLS handshake (the peer's key is not the one
+/// the dialler pinned) from other TLS failures, without importing the TLS implementation: an
+/// engine's error type adopts it.
+public protocol PinMismatchReporting {
+    var isPinMismatch: Bool { get }
+}

@@ -12,6 +12,8 @@ final class TestNode {
     var proofs: [MessageID] = []
     var receipts: [MessageID] = []
     var established: [Address] = []
+    var rejected: [(LinkID, LinkRejection)] = []
+    var storeFailures: [String] = []
     var closedLinks: [LinkID] = []
     var logs: [String] = []
 
@@ -27,20 +29,26 @@ final class TestNode {
 }
 
 /// Two cores joined by in-memory links on a manual clock (quinn-proto's `Pair`): actions are
-/// carried out by shuttling bytes until both sides are quiet.
+/// carried out by shuttling bytes until both sides are quiet. Delivering bytes to the receiver
+/// counts as the sender's socket having written them (`linkWritten`), unless writes are held.
 final class CorePair {
     let a: TestNode
     let b: TestNode
-    var now = Timestamp(milliseconds: 1_000_000)
+    var now = CoreTime(wall: Timestamp(milliseconds: 1_000_000), monotonic: MonotonicTime(milliseconds: 5_000))
     private var nextLink: UInt64 = 1
     /// Live links: link id on A's side ↔ link id on B's side.
     private(set) var links: [(a: LinkID, b: LinkID)] = []
-    /// Frames queued for delivery: (to node is A?, link on the receiving side, bytes).
-    private var wire: [(toA: Bool, link: LinkID, bytes: [UInt8])] = []
+    /// Bytes queued for delivery: to node A?, link on the receiving side, link on the sending side.
+    private var wire: [(toA: Bool, link: LinkID, from: LinkID, bytes: [UInt8])] = []
     /// When false, bytes from B to A are dropped (a one-way cut).
     var deliverBToA = true
     /// Links (A's side) whose bytes from A to B are dropped.
     var blackholedFromA: Set<LinkID> = []
+    /// When true, bytes A sends stay on the wire: B does not read them and A's socket never
+    /// reports them written (a peer that stopped reading).
+    var holdFromA = false
+    /// Every send action's size on A's side, to check the socket queue bound.
+    private(set) var largestQueueA = 0
 
     init(limits: CoreLimits = CoreLimits()) throws {
         a = try TestNode(seed: 1, limits: limits)
@@ -49,14 +57,14 @@ final class CorePair {
 
     /// A dials B. Returns the pair of link ids.
     @discardableResult
-    func connect(expectedPeer: Address? = nil, engineKeyForB: [UInt8]? = nil) -> (a: LinkID, b: LinkID) {
+    func connect(expectedPeer: Address? = nil, engineKeyForB: [UInt8]? = nil, bDials: Bool = false) -> (a: LinkID, b: LinkID) {
         let pair = (a: LinkID(nextLink), b: LinkID(nextLink + 1))
         nextLink += 2
         links.append(pair)
         let engineA = PlainEngine(publicKey: a.core.identity.signingPublicKey)
         let engineB = PlainEngine(publicKey: engineKeyForB ?? b.core.identity.signingPublicKey)
-        apply(a.core.linkOpened(pair.a, engine: engineA, outbound: true, expectedPeer: expectedPeer, endpoint: "b", now: now), at: a)
-        apply(b.core.linkOpened(pair.b, engine: engineB, outbound: false, expectedPeer: nil, endpoint: "a", now: now), at: b)
+        apply(a.core.linkOpened(pair.a, engine: engineA, outbound: !bDials, expectedPeer: expectedPeer, endpoint: "127.0.0.2:1", now: now), at: a)
+        apply(b.core.linkOpened(pair.b, engine: engineB, outbound: bDials, expectedPeer: nil, endpoint: "127.0.0.1:2", now: now), at: b)
         run()
         return pair
     }
@@ -80,17 +88,21 @@ final class CorePair {
     }
 
     /// Delivers queued bytes until nothing moves (bounded).
-    func run(maxSteps: Int = 10_000) {
+    func run(maxSteps: Int = 100_000) {
         var steps = 0
-        while !wire.isEmpty {
+        while let index = wire.firstIndex(where: { !(holdFromA && !$0.toA) }) {
             steps += 1
             precondition(steps < maxSteps, "pair did not settle")
-            let item = wire.removeFirst()
+            let item = wire.remove(at: index)
             guard links.contains(where: { item.toA ? $0.a == item.link : $0.b == item.link }) else { continue }
-            let node = item.toA ? a : b
-            apply(node.core.linkReceived(item.link, bytes: item.bytes, now: now), at: node)
+            let (receiver, sender) = item.toA ? (a, b) : (b, a)
+            apply(sender.core.linkWritten(item.from, byteCount: item.bytes.count, now: now), at: sender)
+            apply(receiver.core.linkReceived(item.link, bytes: item.bytes, now: now), at: receiver)
         }
     }
+
+    /// Bytes A has sent that B has not read (while `holdFromA`).
+    var heldBytesFromA: Int { wire.filter { !$0.toA }.reduce(0) { $0 + $1.bytes.count } }
 
     func advance(milliseconds: UInt64) {
         now = now.adding(milliseconds: milliseconds)
@@ -100,7 +112,11 @@ final class CorePair {
     }
 
     func send(_ text: String) throws -> MessageID {
-        let (id, actions) = try a.core.submit(body: Array(text.utf8), to: b.verified, now: now)
+        try send(body: Array(text.utf8))
+    }
+
+    func send(body: [UInt8]) throws -> MessageID {
+        let (id, actions) = try a.core.submit(body: body, to: b.verified, now: now)
         apply(actions, at: a)
         run()
         return id
@@ -114,7 +130,8 @@ final class CorePair {
                 guard let pair = links.first(where: { isA ? $0.a == link : $0.b == link }) else { continue }
                 if !isA && !deliverBToA { continue }
                 if isA && blackholedFromA.contains(link) { continue }
-                wire.append((toA: !isA, link: isA ? pair.b : pair.a, bytes: bytes))
+                wire.append((toA: !isA, link: isA ? pair.b : pair.a, from: link, bytes: bytes))
+                if isA { largestQueueA = max(largestQueueA, heldBytesFromA) }
             case .close(let link):
                 node.closedLinks.append(link)
                 guard let index = links.firstIndex(where: { isA ? $0.a == link : $0.b == link }) else { continue }
@@ -122,9 +139,11 @@ final class CorePair {
                 let other = isA ? b : a
                 apply(other.core.linkClosed(isA ? pair.b : pair.a, now: now), at: other)
             case .linkEstablished(_, let peer): node.established.append(peer)
+            case .linkRejected(let link, let rejection): node.rejected.append((link, rejection))
             case .delivered(let message): node.delivered.append(message)
             case .proofAccepted(let id): node.proofs.append(id)
             case .receiptReceived(let id, _): node.receipts.append(id)
+            case .storeFailed(let detail): node.storeFailures.append(detail)
             case .log(_, let text): node.logs.append(text)
             }
         }

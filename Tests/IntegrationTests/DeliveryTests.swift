@@ -44,7 +44,7 @@ final class DeliveryTests: IntegrationTestCase {
         let port = try RawSocket.freePort()
         try a.start(peers: ["\(b.address)@127.0.0.1:\(port)"])
         let id = try send(from: a, to: "bob", "sent while bob was away")
-        try waitUntil("alice has tried bob's port and failed") { a.logCount("dial 127.0.0.1:\(port) failed") >= 1 }
+        try waitUntil("alice has tried bob's port and failed") { a.logCount("cannot reach seed 127.0.0.1:\(port)") >= 1 }
         XCTAssertEqual(try a.status().outboxPending, 1)
 
         try b.start(listen: "127.0.0.1:\(port)")
