@@ -14,6 +14,8 @@ public enum EnvelopeSeal {
     static let info = Array("ferry envelope v1".utf8)
     /// Size of X-Wing's encapsulated key at the front of the sealed body.
     public static let encapsulatedKeyByteCount = 1120
+    /// Size of the ChaCha20-Poly1305 tag at the end of the ciphertext.
+    public static let tagByteCount = 16
 
     /// What to seal, apart from the recipient and sender.
     public struct Draft: Sendable {
@@ -50,15 +52,21 @@ public enum EnvelopeSeal {
             throw CryptoError.malformed("body of \(draft.body.count) bytes, limit \(WireLimits.messageBodyBytesMax)")
         }
         guard draft.ackSecret.count == SealedContent.ackSecretByteCount else { throw CryptoError.malformed("ack secret") }
+        let record = senderRecord.encoded()
+        // Within both limits the content always fits a padding bucket (WireLimits.sealedContentBucketsBytes).
+        guard record.count <= WireLimits.identityRecordBytesMax else {
+            throw CryptoError.malformed("sender record of \(record.count) bytes, limit \(WireLimits.identityRecordBytesMax)")
+        }
         var envelope = Envelope(
             id: draft.id, destination: recipient.address, created: draft.created, expires: draft.expires,
             ackHash: Digests.sha256(draft.ackSecret), hopsLeft: draft.hopLimit, copies: draft.copies, sealed: [])
         let header = envelope.fixedHeader
         var content = SealedContent(
             contentType: draft.contentType, ackSecret: draft.ackSecret, hopLimit: draft.hopLimit,
-            senderRecord: senderRecord.encoded(), body: draft.body)
+            senderRecord: record, body: draft.body)
         content.signature = try sender.sign(content.signedBytes(fixedHeader: header))
         var hpke = try HPKE.Sender(recipientKey: recipient.kemPublicKey, ciphersuite: suite, info: Data(info))
+        // encoded() pads to a bucket inside the AEAD, so the sealed body's size says little about the body's.
         let ciphertext = try hpke.seal(content.encoded(), authenticating: header)
         envelope.sealed = Array(hpke.encapsulatedKey) + Array(ciphertext)
         return envelope
@@ -77,13 +85,18 @@ public enum EnvelopeSeal {
     }
 
     /// Opens an envelope addressed to `recipient`, checks the sender's signature, and that the ack
-    /// hash in the header matches the sealed secret. Throws `CryptoError` on any mismatch.
+    /// hash in the header matches the sealed secret. Throws `CryptoError` on any mismatch. Only
+    /// padded content (`SealedContent.version` 2) opens.
     /// With `senders`, a sender record seen before is not verified again.
     public static func open(
         _ envelope: Envelope, as recipient: NodeIdentity, senders: IdentityCache? = nil
     ) throws(CryptoError) -> Opened {
         guard envelope.destination == recipient.address else { throw .wrongRecipient }
-        guard envelope.sealed.count > encapsulatedKeyByteCount else { throw .cannotOpen("sealed body too short") }
+        // A size no padded content gives is refused before the X-Wing decapsulation, the costly step.
+        let plaintextCount = envelope.sealed.count - encapsulatedKeyByteCount - tagByteCount
+        guard WireLimits.sealedContentBucketsBytes.contains(plaintextCount) else {
+            throw .cannotOpen("sealed body of \(envelope.sealed.count) bytes is not a padded size")
+        }
         let header = envelope.fixedHeader
         let plaintext: Data
         do {

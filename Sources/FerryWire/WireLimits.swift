@@ -10,6 +10,17 @@ public enum WireLimits {
     public static let messageBodyBytesMax = 64 * 1024
     /// Largest encoded identity record.
     public static let identityRecordBytesMax = 2048
+    /// The sizes an encoded sealed content is padded to, smallest first (docs/PROTOCOL.md §Padding).
+    ///
+    /// Every sealed plaintext is exactly one of these long, so a relay that sees the sealed body
+    /// learns which bucket a message fell in, not its length. The first bucket is 4 KiB rather than
+    /// 2 KiB because a real sender record (1331 bytes) plus the fixed fields already take 1436 bytes:
+    /// 4 KiB holds any body up to 2660 bytes, so short messages, receipts included, all look alike.
+    /// Above it, powers of two up to 64 KiB never pad a plaintext to more than twice its size and
+    /// hide a length within a factor of two. The last bucket, 69 632 = 17 × 4096, is the smallest
+    /// multiple of 4 KiB that holds the largest possible content: 105 fixed bytes + a 2048-byte
+    /// record + a 65 536-byte body = 67 689 bytes.
+    public static let sealedContentBucketsBytes = [4096, 8192, 16_384, 32_768, 65_536, 69_632]
     /// Largest text of a CLOSE frame's reason.
     public static let closeReasonBytesMax = 256
     /// Hop limit a new message starts with.

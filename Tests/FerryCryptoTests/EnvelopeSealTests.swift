@@ -90,11 +90,105 @@ final class EnvelopeSealTests: XCTestCase {
     }
 
     func testSealedBodyLayout() throws {
-        // Sealed body = 1120-byte X-Wing encapsulated key || ChaCha20-Poly1305 ciphertext (16-byte tag).
+        // Sealed body = 1120-byte X-Wing encapsulated key || ChaCha20-Poly1305 ciphertext (16-byte tag)
+        // of the content padded to its bucket: 1436 + 9 bytes of fields make the 4096-byte bucket.
         let envelope = try sealToBob()
-        let plaintextCount = 1 + 1 + 32 + 1 + 2 + alice.record.encoded().count + 4 + 9 + 64
+        let fieldsCount = 1 + 1 + 32 + 1 + 2 + alice.record.encoded().count + 4 + 9 + 64
+        XCTAssertEqual(fieldsCount, 1445)
         XCTAssertEqual(EnvelopeSeal.encapsulatedKeyByteCount, 1120)
-        XCTAssertEqual(envelope.sealed.count, 1120 + plaintextCount + 16)
+        XCTAssertEqual(EnvelopeSeal.tagByteCount, 16)
+        XCTAssertEqual(envelope.sealed.count, 1120 + 4096 + 16)
+    }
+
+    // MARK: - Padding (docs/PROTOCOL.md §Padding)
+
+    func testOneByteAndThousandByteMessagesHaveTheSameSealedSize() throws {
+        let short = try sealToBob(draft(body: [0x61]))
+        let long = try sealToBob(draft(body: Array(repeating: 0x61, count: 1000)))
+        XCTAssertEqual(short.sealed.count, long.sealed.count)
+        XCTAssertEqual(short.encoded().count, long.encoded().count)
+        XCTAssertEqual(short.sealed.count, 5232)
+        XCTAssertEqual(try EnvelopeSeal.open(long, as: bob.identity).content.body.count, 1000)
+    }
+
+    func testSealedBodiesLandInTheirBuckets() throws {
+        // With a real 1331-byte sender record the fields take 1436 + body bytes. Bodies that fill a
+        // bucket exactly, and one byte more, for every bucket a body can reach.
+        let fieldsBase = SealedContent.fixedFieldsByteCount + alice.record.encoded().count
+        XCTAssertEqual(fieldsBase, 1436)
+        let buckets = WireLimits.sealedContentBucketsBytes
+        var cases: [(body: Int, bucket: Int)] = [(0, 4096), (WireLimits.messageBodyBytesMax, 69_632)]
+        for (index, bucket) in buckets.enumerated() where bucket - fieldsBase <= WireLimits.messageBodyBytesMax {
+            cases += [(bucket - fieldsBase, bucket), (bucket - fieldsBase + 1, buckets[index + 1])]
+        }
+        XCTAssertEqual(cases.count, 12)
+        for (bodyCount, bucket) in cases {
+            let body = Array(repeating: UInt8(0x61), count: bodyCount)
+            let envelope = try sealToBob(draft(body: body))
+            XCTAssertEqual(envelope.sealed.count, 1120 + bucket + 16, "body of \(bodyCount) bytes")
+            XCTAssertEqual(try EnvelopeSeal.open(envelope, as: bob.identity).content.body, body)
+        }
+    }
+
+    func testNonZeroPaddingIsRefusedEvenThoughSigned() throws {
+        // A correctly signed content whose padding is not all zeros: the AEAD and the signature both
+        // pass, so only the decoder's padding check stands between it and the inbox.
+        let envelope = try sealToBob()
+        let good = try signedContent(header: envelope.fixedHeader).encoded()
+        for offset in [1438, good.count - 1] {
+            var plaintext = good
+            plaintext[offset] = 1
+            let forged = try sealPlaintextByHand(plaintext, header: envelope.fixedHeader, like: envelope)
+            XCTAssertThrowsError(try EnvelopeSeal.open(forged, as: bob.identity), "offset \(offset)") {
+                XCTAssertEqual(
+                    $0 as? FerryCrypto.CryptoError,
+                    .malformed("sealed content: invalid padding: non-zero byte at offset \(offset)"))
+            }
+        }
+        // The same plaintext with its padding intact opens: the loop above tests the padding alone.
+        let control = try sealPlaintextByHand(good, header: envelope.fixedHeader, like: envelope)
+        XCTAssertEqual(try EnvelopeSeal.open(control, as: bob.identity).content.body, Array("hi".utf8))
+    }
+
+    func testWrongPlaintextLengthIsRefusedBeforeDecapsulating() throws {
+        // Unpadded, one byte short of or over a bucket: no padded content gives these sealed sizes.
+        let envelope = try sealToBob()
+        let good = try signedContent(header: envelope.fixedHeader).encoded()
+        let fieldsCount = SealedContent.fixedFieldsByteCount + alice.record.encoded().count + 2
+        for plaintext in [Array(good.prefix(fieldsCount)), Array(good.dropLast()), good + [0]] {
+            let forged = try sealPlaintextByHand(plaintext, header: envelope.fixedHeader, like: envelope)
+            let sealedCount = 1120 + plaintext.count + 16
+            XCTAssertThrowsError(try EnvelopeSeal.open(forged, as: bob.identity), "\(plaintext.count) bytes") {
+                XCTAssertEqual(
+                    $0 as? FerryCrypto.CryptoError, .cannotOpen("sealed body of \(sealedCount) bytes is not a padded size"))
+            }
+        }
+    }
+
+    func testALargerBucketThanNeededOpens() throws {
+        // A sender may pad to any bucket that holds its content (docs/PROTOCOL.md §Padding).
+        let envelope = try sealToBob()
+        let good = try signedContent(header: envelope.fixedHeader).encoded()
+        let padded = good + Array(repeating: 0, count: 16_384 - good.count)
+        let sealed = try sealPlaintextByHand(padded, header: envelope.fixedHeader, like: envelope)
+        XCTAssertEqual(sealed.sealed.count, 1120 + 16_384 + 16)
+        XCTAssertEqual(try EnvelopeSeal.open(sealed, as: bob.identity).content.body, Array("hi".utf8))
+    }
+
+    func testVersion1ContentIsRefused() throws {
+        // Version 1 had no padding. Signed and sealed correctly, it is still refused: unpadded it
+        // has no bucket's size; padded, its version byte says 1.
+        let envelope = try sealToBob()
+        let fields = try signedContent(header: envelope.fixedHeader, version: 1)
+        let unpadded = try sealPlaintextByHand(fields, header: envelope.fixedHeader, like: envelope)
+        XCTAssertThrowsError(try EnvelopeSeal.open(unpadded, as: bob.identity)) {
+            guard case .cannotOpen? = $0 as? FerryCrypto.CryptoError else { return XCTFail("\($0)") }
+        }
+        let paddedFields = fields + Array(repeating: 0, count: 4096 - fields.count)
+        let padded = try sealPlaintextByHand(paddedFields, header: envelope.fixedHeader, like: envelope)
+        XCTAssertThrowsError(try EnvelopeSeal.open(padded, as: bob.identity)) {
+            XCTAssertEqual($0 as? FerryCrypto.CryptoError, .malformed("sealed content: unsupported version 1"))
+        }
     }
 
     func testEachSealIsFresh() throws {
@@ -287,12 +381,10 @@ final class EnvelopeSealTests: XCTestCase {
     }
 
     func testGarbledPlaintextIsMalformed() throws {
+        // The right version and size, but an unknown content type.
         let envelope = try sealToBob()
-        var hpke = try HPKE.Sender(
-            recipientKey: bob.verified.kemPublicKey, ciphersuite: EnvelopeSeal.suite, info: Data(EnvelopeSeal.info))
-        let ciphertext = try hpke.seal([0x01, 0x01, 0x02], authenticating: envelope.fixedHeader)
-        var forged = envelope
-        forged.sealed = Array(hpke.encapsulatedKey) + Array(ciphertext)
+        let plaintext = [SealedContent.version, 0x09] + Array(repeating: 0, count: 4094)
+        let forged = try sealPlaintextByHand(plaintext, header: envelope.fixedHeader, like: envelope)
         XCTAssertThrowsError(try EnvelopeSeal.open(forged, as: bob.identity)) {
             guard case .malformed(let what)? = $0 as? FerryCrypto.CryptoError else { return XCTFail("\($0)") }
             XCTAssertTrue(what.hasPrefix("sealed content"), what)
@@ -334,11 +426,13 @@ final class EnvelopeSealTests: XCTestCase {
         for round in 0..<120 {
             var plaintext: [UInt8]
             if round % 3 == 0 {
-                plaintext = random.bytes(Int(random.next() % 300))
+                // Garbage of a bucket's size, so that it reaches the decoder.
+                plaintext = random.bytes(good.count)
             } else {
+                // Mutations in the fields (the first 1438 bytes) or just after them, in the padding.
                 plaintext = good
                 for _ in 0..<(1 + random.next() % 3) {
-                    plaintext[Int(random.next() % UInt64(plaintext.count))] ^= UInt8(truncatingIfNeeded: random.next() | 1)
+                    plaintext[Int(random.next() % 1500)] ^= UInt8(truncatingIfNeeded: random.next() | 1)
                 }
             }
             var hpke = try HPKE.Sender(
@@ -411,11 +505,34 @@ final class EnvelopeSealTests: XCTestCase {
     /// HPKE-seals `content` to Bob with `header` as associated data, as `EnvelopeSeal.seal` does,
     /// but without its consistency checks: a stand-in for a hostile or buggy sender.
     func sealByHand(_ content: SealedContent, header: [UInt8], like template: Envelope? = nil) throws -> Envelope {
+        try sealPlaintextByHand(content.encoded(), header: header, like: template)
+    }
+
+    /// HPKE-seals any `plaintext` to Bob: a sender that does not even encode content properly.
+    func sealPlaintextByHand(_ plaintext: [UInt8], header: [UInt8], like template: Envelope? = nil) throws -> Envelope {
         var envelope = try template ?? sealToBob()
         var hpke = try HPKE.Sender(
             recipientKey: bob.verified.kemPublicKey, ciphersuite: EnvelopeSeal.suite, info: Data(EnvelopeSeal.info))
-        let ciphertext = try hpke.seal(content.encoded(), authenticating: header)
+        let ciphertext = try hpke.seal(plaintext, authenticating: header)
         envelope.sealed = Array(hpke.encapsulatedKey) + Array(ciphertext)
         return envelope
+    }
+
+    /// Content "hi" from Alice, correctly signed over `header`.
+    func signedContent(header: [UInt8]) throws -> SealedContent {
+        var content = SealedContent(
+            contentType: .text, ackSecret: draft().ackSecret, hopLimit: 8, senderRecord: alice.record.encoded(),
+            body: Array("hi".utf8))
+        content.signature = try alice.identity.sign(content.signedBytes(fixedHeader: header))
+        return content
+    }
+
+    /// The same fields, unpadded, with another version byte and signed as such: what an old or
+    /// confused sender would send.
+    func signedContent(header: [UInt8], version: UInt8) throws -> [UInt8] {
+        var unsigned = try signedContent(header: header).unsignedBytes
+        unsigned[0] = version
+        let signature = try alice.identity.sign(SealedContent.signatureContext + header + unsigned)
+        return unsigned + signature
     }
 }

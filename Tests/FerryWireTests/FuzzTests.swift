@@ -45,6 +45,7 @@ final class FuzzTests: XCTestCase {
         // length fields deep inside each format.
         var random = XorShift(seed: Self.seed &+ 1)
         let fronts = StrictDecoderTests.records.map(\.bytes) + GoldenVectorTests.frames.map { hex($0.hex) }
+            + [hex(GoldenVectorTests.sealedContentHex)]
         for index in 0..<Self.inputCount {
             let front = fronts[index % fronts.count]
             let cut = Int(random.next() % UInt64(front.count + 1))
@@ -57,6 +58,7 @@ final class FuzzTests: XCTestCase {
     func testMutatedGoldenVectorsNeverTrap() {
         var random = XorShift(seed: Self.seed &+ 2)
         let goldens = StrictDecoderTests.records.map(\.bytes) + GoldenVectorTests.frames.map { hex($0.hex) }
+            + [hex(GoldenVectorTests.sealedContentHex)]
         var accepted = 0
         for index in 0..<Self.inputCount {
             var bytes = goldens[index % goldens.count]
@@ -68,5 +70,26 @@ final class FuzzTests: XCTestCase {
         }
         // Many mutations only touch opaque bytes (keys, bodies), so plenty must still decode.
         XCTAssertGreaterThan(accepted, Self.inputCount / 4)
+    }
+
+    func testMutatedSealedContentFieldsNeverTrap() {
+        // Random garbage almost never has a bucket's length, so it stops at the length check. Here
+        // the length stays right and the mutations land in the 110 bytes of fields (length prefixes
+        // included) or just after them, which is where a decoder bug would be.
+        var random = XorShift(seed: Self.seed &+ 3)
+        let golden = hex(GoldenVectorTests.sealedContentHex)
+        var accepted = 0
+        var refused = 0
+        for _ in 0..<Self.inputCount {
+            var bytes = golden
+            for _ in 0..<(1 + random.next() % 3) {
+                bytes[Int(random.next() % 120)] ^= UInt8(truncatingIfNeeded: random.next() | 1)
+            }
+            if (try? SealedContent.decode(bytes)) != nil { accepted += 1 } else { refused += 1 }
+        }
+        // Flips in the ack secret, record, body or signature still decode; flips in versions,
+        // types, lengths and padding do not. Both must happen, or the mutations missed the fields.
+        XCTAssertGreaterThan(accepted, Self.inputCount / 10, "seed \(Self.seed)")
+        XCTAssertGreaterThan(refused, Self.inputCount / 10, "seed \(Self.seed)")
     }
 }

@@ -22,14 +22,16 @@ final class GoldenVectorTests: XCTestCase {
         + "00000005" // sealed body length
         + "a0a1a2a3a4" // sealed body
 
+    /// The fields of the sealed content (110 bytes), then zero padding to the smallest bucket, 4096.
     static let sealedContentHex =
-        "01" // version
+        "02" // version
         + "01" // content type: text
         + "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf" // ack secret
         + "08" // hop limit
         + "0003" + "e0e1e2" // sender record, u16 length
         + "00000002" + "6869" // body "hi", u32 length
         + String(repeating: "55", count: 64) // signature
+        + String(repeating: "00", count: 3986) // padding: 4096 − 110 zero bytes
 
     static let receiptHex =
         "000102030405060708090a0b0c0d0e0f" // message id
@@ -142,17 +144,36 @@ final class GoldenVectorTests: XCTestCase {
 
     func testSealedContentGolden() throws {
         XCTAssertEqual(Hex.encode(Fixture.content.encoded()), Self.sealedContentHex)
+        XCTAssertEqual(Fixture.content.encoded().count, 4096)
         XCTAssertEqual(try SealedContent.decode(hex(Self.sealedContentHex)), Fixture.content)
+        XCTAssertEqual(SealedContent.version, 2)
+    }
+
+    func testSealedContentOffsets() {
+        // The offsets table of docs/PROTOCOL.md §Sealed content, with R = 3 and B = 2.
+        let bytes = Fixture.content.encoded()
+        XCTAssertEqual(bytes[0], SealedContent.version)
+        XCTAssertEqual(bytes[1], ContentType.text.rawValue)
+        XCTAssertEqual(Array(bytes[2..<34]), Fixture.ackSecret)
+        XCTAssertEqual(bytes[34], 8)
+        XCTAssertEqual(Array(bytes[35..<37]), [0x00, 0x03])
+        XCTAssertEqual(Array(bytes[37..<40]), [0xe0, 0xe1, 0xe2])
+        XCTAssertEqual(Array(bytes[40..<44]), [0, 0, 0, 2])
+        XCTAssertEqual(Array(bytes[44..<46]), Array("hi".utf8))
+        XCTAssertEqual(Array(bytes[46..<110]), Array(repeating: 0x55, count: 64))
+        XCTAssertEqual(110, SealedContent.fixedFieldsByteCount + 3 + 2)
+        XCTAssertTrue(bytes[110...].allSatisfy { $0 == 0 })
     }
 
     func testSealedContentSignedBytesAreContextHeaderThenUnsignedContent() {
+        // The signature covers the fields before it (41 + R + B = 46 bytes here), not the padding.
         let header = Fixture.envelope.fixedHeader
         let signed = Fixture.content.signedBytes(fixedHeader: header)
         let context = Array("ferry-message-v1".utf8)
         XCTAssertEqual(SealedContent.signatureContext, context)
         XCTAssertEqual(Array(signed.prefix(16)), context)
         XCTAssertEqual(Array(signed[16..<98]), header)
-        XCTAssertEqual(Array(signed[98...]), Array(hex(Self.sealedContentHex).dropLast(64)))
+        XCTAssertEqual(Array(signed[98...]), Array(hex(Self.sealedContentHex).prefix(46)))
     }
 
     func testReceiptGolden() throws {
@@ -238,6 +259,7 @@ final class GoldenVectorTests: XCTestCase {
         XCTAssertEqual(WireLimits.hopLimitDefault, 8)
         XCTAssertEqual(WireLimits.messageLifetimeDefaultMilliseconds, 604_800_000)
         XCTAssertEqual(IdentityRecord.kemKeyBytesMax, 1536)
+        XCTAssertEqual(WireLimits.sealedContentBucketsBytes, [4096, 8192, 16_384, 32_768, 65_536, 69_632])
     }
 
     func testLimitsNest() {
@@ -247,9 +269,29 @@ final class GoldenVectorTests: XCTestCase {
         // The largest record (largest KEM key) fits the record limit, so a hello can carry it.
         let recordBytesMax = 1 + 32 + 2 + IdentityRecord.kemKeyBytesMax + 8 + 8 + 64
         XCTAssertLessThanOrEqual(recordBytesMax, WireLimits.identityRecordBytesMax)
-        // The largest sealed content (largest record and body) plus the HPKE overhead fits the sealed limit.
-        let contentBytesMax = 1 + 1 + 32 + 1 + 2 + WireLimits.identityRecordBytesMax + 4
-            + WireLimits.messageBodyBytesMax + 64
-        XCTAssertLessThanOrEqual(1120 + contentBytesMax + 16, WireLimits.sealedBytesMax)
+        // The largest sealed content (largest record and body) fits the last padding bucket, and the
+        // last bucket plus the HPKE overhead (1120-byte encapsulated key, 16-byte tag) fits the sealed limit.
+        let fixedFields = 1 + 1 + 32 + 1 + 2 + 4 + 64
+        XCTAssertEqual(fixedFields, SealedContent.fixedFieldsByteCount)
+        let contentBytesMax = fixedFields + WireLimits.identityRecordBytesMax + WireLimits.messageBodyBytesMax
+        XCTAssertEqual(contentBytesMax, 67_689)
+        let lastBucket = WireLimits.sealedContentBucketsBytes.last!
+        XCTAssertLessThanOrEqual(contentBytesMax, lastBucket)
+        XCTAssertLessThanOrEqual(1120 + lastBucket + 16, WireLimits.sealedBytesMax)
+    }
+
+    func testPaddingBucketsArithmetic() {
+        // docs/PROTOCOL.md §Padding: powers of two from 4 KiB to 64 KiB, then the smallest multiple of
+        // 4 KiB that holds the largest content.
+        let buckets = WireLimits.sealedContentBucketsBytes
+        XCTAssertEqual(Array(buckets.dropLast()), (12...16).map { 1 << $0 })
+        let contentBytesMax = SealedContent.fixedFieldsByteCount + WireLimits.identityRecordBytesMax
+            + WireLimits.messageBodyBytesMax
+        let last = buckets.last!
+        XCTAssertEqual(last % 4096, 0)
+        XCTAssertGreaterThanOrEqual(last, contentBytesMax)
+        XCTAssertLessThan(last - 4096, contentBytesMax, "a smaller multiple of 4 KiB would do")
+        XCTAssertLessThan(buckets[buckets.count - 2], contentBytesMax, "the last bucket is needed")
+        XCTAssertEqual(buckets, buckets.sorted())
     }
 }

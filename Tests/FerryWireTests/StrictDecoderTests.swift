@@ -7,10 +7,11 @@ import FerryWire
 final class StrictDecoderTests: XCTestCase {
     typealias Golden = GoldenVectorTests
 
-    /// Each record format: name, golden bytes, decoder.
+    /// Each record format whose length follows from its fields: name, golden bytes, decoder.
+    /// Sealed content is padded to a bucket instead, so a cut or an extra byte is a wrong length
+    /// first (see the sealed content tests below and PaddingTests).
     static var records: [(name: String, bytes: [UInt8], decode: ([UInt8]) throws(WireError) -> Void)] { [
         ("envelope", hex(Golden.envelopeHex), { bytes throws(WireError) in _ = try Envelope.decode(bytes) }),
-        ("sealed content", hex(Golden.sealedContentHex), { bytes throws(WireError) in _ = try SealedContent.decode(bytes) }),
         ("receipt", hex(Golden.receiptHex), { bytes throws(WireError) in _ = try Receipt.decode(bytes) }),
         ("identity record", hex(Golden.identityRecordHex), { bytes throws(WireError) in _ = try IdentityRecord.decode(bytes) }),
     ] }
@@ -62,6 +63,28 @@ final class StrictDecoderTests: XCTestCase {
         }
     }
 
+    func testEveryProperPrefixOfSealedContentIsRefused() {
+        let bytes = hex(Golden.sealedContentHex)
+        XCTAssertWireError(try SealedContent.decode([]), .truncated(field: "content version"))
+        for count in 1..<bytes.count {
+            XCTAssertWireError(
+                try SealedContent.decode(Array(bytes.prefix(count))),
+                .invalid(field: "sealed content", reason: "\(count) bytes is not a padding bucket size"))
+        }
+    }
+
+    func testSealedContentFieldsLongerThanTheirBucketAreTruncated() {
+        // A body length that runs past the end of the bucket: the length is a bucket, the fields are not.
+        let upToBodyLength = Array(hex(Golden.sealedContentHex).prefix(40))
+        let remainingAfterLength = 4096 - 44
+        XCTAssertWireError(
+            try SealedContent.decode(zeroPadded(upToBodyLength + bigEndian(UInt32(remainingAfterLength + 1)))),
+            .truncated(field: "body"))
+        XCTAssertWireError(
+            try SealedContent.decode(zeroPadded(upToBodyLength + bigEndian(UInt32(remainingAfterLength)))),
+            .truncated(field: "signature"))
+    }
+
     func testContactCardCutShortIsAnError() {
         let card = Golden.contactCard
         for count in 0..<card.count {
@@ -83,6 +106,9 @@ final class StrictDecoderTests: XCTestCase {
         for (name, payload) in Self.parsedFramePayloads {
             XCTAssertWireError(try Frame.decode(payload: payload + [0x00]), .trailingBytes(count: 1), name)
         }
+        XCTAssertWireError(
+            try SealedContent.decode(hex(Golden.sealedContentHex) + [0x00]),
+            .invalid(field: "sealed content", reason: "4097 bytes is not a padding bucket size"))
     }
 
     func testTrailingBytesInsideAFrameAreRejectedByTheStreamDecoder() {
@@ -98,12 +124,15 @@ final class StrictDecoderTests: XCTestCase {
             var envelope = hex(Golden.envelopeHex)
             envelope[0] = version
             XCTAssertWireError(try Envelope.decode(envelope), .unsupportedVersion(version))
-            var content = hex(Golden.sealedContentHex)
-            content[0] = version
-            XCTAssertWireError(try SealedContent.decode(content), .unsupportedVersion(version))
             var record = hex(Golden.identityRecordHex)
             record[0] = version
             XCTAssertWireError(try IdentityRecord.decode(record), .unsupportedVersion(version))
+        }
+        // Sealed content is at version 2; 1 (unpadded, never released) is refused like any other.
+        for version: UInt8 in [0, 1, 3, 0xff] {
+            var content = hex(Golden.sealedContentHex)
+            content[0] = version
+            XCTAssertWireError(try SealedContent.decode(content), .unsupportedVersion(version))
         }
     }
 
@@ -201,17 +230,27 @@ final class StrictDecoderTests: XCTestCase {
     }
 
     func testSealedContentLimits() {
+        // Padded to the smallest bucket with zeros, which read as empty fields: had the decoder read
+        // an oversized field before checking its length, it would say truncated.
         let upToRecord = Array(hex(Golden.sealedContentHex).prefix(35))
         XCTAssertWireError(
-            try SealedContent.decode(upToRecord + bigEndian16(2049)),
+            try SealedContent.decode(zeroPadded(upToRecord + bigEndian16(2049))),
             .tooLong(field: "sender record", length: 2049, max: WireLimits.identityRecordBytesMax))
         let upToBody = upToRecord + [0x00, 0x00]
         XCTAssertWireError(
-            try SealedContent.decode(upToBody + bigEndian(UInt32(WireLimits.messageBodyBytesMax + 1))),
+            try SealedContent.decode(zeroPadded(upToBody + bigEndian(UInt32(WireLimits.messageBodyBytesMax + 1)))),
             .tooLong(field: "body", length: 65_537, max: WireLimits.messageBodyBytesMax))
         XCTAssertWireError(
-            try SealedContent.decode(upToBody + [0xff, 0xff, 0xff, 0xff]),
+            try SealedContent.decode(zeroPadded(upToBody + [0xff, 0xff, 0xff, 0xff])),
             .tooLong(field: "body", length: 0xffff_ffff, max: WireLimits.messageBodyBytesMax))
+    }
+
+    func testSealedContentOverTheLastBucketIsRefusedBeforeParsing() {
+        // One byte over the largest bucket: refused on its length alone, whatever the fields say.
+        let huge = hex(Golden.sealedContentHex) + Array(repeating: 0, count: 69_632 + 1 - 4096)
+        XCTAssertWireError(
+            try SealedContent.decode(huge),
+            .invalid(field: "sealed content", reason: "69633 bytes is not a padding bucket size"))
     }
 
     func testSealedContentWithLargestBodyDecodes() throws {
@@ -255,6 +294,9 @@ final class StrictDecoderTests: XCTestCase {
             .invalid(field: "contact card", reason: "not valid base64url (was it cut when copied?)"))
     }
 }
+
+/// `bytes` followed by zeros up to the smallest padding bucket (4096), as a sealed content must be.
+func zeroPadded(_ bytes: [UInt8]) -> [UInt8] { bytes + Array(repeating: 0, count: 4096 - bytes.count) }
 
 func bigEndian(_ value: UInt32) -> [UInt8] { [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: value >> $0) } }
 func bigEndian16(_ value: UInt16) -> [UInt8] { [UInt8(value >> 8), UInt8(truncatingIfNeeded: value)] }
