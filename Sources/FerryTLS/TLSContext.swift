@@ -50,8 +50,18 @@ public final class TLSContext {
     ///
     /// A client engine starts its handshake at once: its ClientHello is ready in `takeOutput()`
     /// as soon as this returns, so the driver writes it right after connecting.
-    public func makeEngine(role: TLSRole) throws -> OpenSSLEngine {
-        try OpenSSLEngine(context: self, role: role)
+    ///
+    /// - Parameters:
+    ///   - role: which end of the connection the engine plays.
+    ///   - expectedPeerAddress: the 16-byte address (first 16 bytes of SHA-256 of the raw Ed25519
+    ///     public key) the peer must have, as pinned with `--peer ADDRESS@HOST:PORT`; nil accepts any
+    ///     Ed25519 peer. The pin is checked while verifying the peer's certificate, so a pinned client
+    ///     aborts the handshake before it sends its own certificate; the engine then throws a
+    ///     `TLSError` of kind `.pinMismatch`. A server may be given a pin too; its clients have then
+    ///     seen its certificate already, as TLS 1.3 always shows the server's first.
+    /// - Throws: `TLSError` if the pin is not 16 bytes or OpenSSL cannot set up the connection.
+    public func makeEngine(role: TLSRole, expectedPeerAddress: [UInt8]? = nil) throws -> OpenSSLEngine {
+        try OpenSSLEngine(context: self, role: role, expectedPeerAddress: expectedPeerAddress)
     }
 
     private func configure() throws {
