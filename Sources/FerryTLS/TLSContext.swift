@@ -6,7 +6,8 @@ import FerryWire
 ///
 /// The context speaks TLS 1.3 only, with mutual authentication: a server requires a client
 /// certificate, and both sides accept only Ed25519 certificates. Session tickets and resumption
-/// are off; links are long-lived and a full handshake is cheap.
+/// are off; links are long-lived and a full handshake is cheap. Encrypted records are padded to
+/// multiples of `TLSLimits.recordPaddingBlockBytes`, so the wire shows sizes only to the block.
 ///
 /// Not `Sendable`: like every handle of the node, it is confined to the loop thread.
 public final class TLSContext {
@@ -72,7 +73,9 @@ public final class TLSContext {
               SSL_CTX_check_private_key(pointer) == 1,
               // In TLS 1.3, SSL_OP_NO_TICKET alone still sends stateful tickets; zero tickets and
               // no session cache turn resumption off for good.
-              SSL_CTX_set_num_tickets(pointer, 0) == 1
+              SSL_CTX_set_num_tickets(pointer, 0) == 1,
+              // Each frame is sent as its own record; padding keeps its exact size off the wire.
+              SSL_CTX_set_block_padding(pointer, TLSLimits.recordPaddingBlockBytes) == 1
         else {
             throw TLSError.fromErrorQueue("cannot configure SSL_CTX")
         }
