@@ -94,7 +94,7 @@ final class PeerCheck {
 
     private static func pinMismatchError(expected: [UInt8], actual: [UInt8], detail: String) -> TLSError {
         TLSError(
-            message: "peer's key does not match the pinned address \(Hex.encode(expected)): it gives \(Hex.encode(actual)) (\(detail))",
+            message: "peer's key does not match the pinned address: peer is \(Hex.encode(actual)), expected \(Hex.encode(expected)) (\(detail))",
             kind: .pinMismatch
         )
     }

@@ -30,11 +30,17 @@ final class PinTests: XCTestCase {
 
     func testPinnedClientRefusesAnImpostorBeforeShowingItsCertificate() throws {
         let expected = try context(2)
-        let pair = try TLSPair(clientContext: context(1), serverContext: context(3), clientPin: address(of: expected))
+        let impostor = try context(3)
+        let pin = try address(of: expected)
+        let answered = try Hex.encode(address(of: impostor))
+        let pair = try TLSPair(clientContext: context(1), serverContext: impostor, clientPin: pin)
         _ = try pair.server.receive(ciphertext: pair.client.takeOutput())
         XCTAssertThrowsError(try pair.client.receive(ciphertext: pair.server.takeOutput())) { error in
-            XCTAssertEqual((error as? TLSError)?.kind, .pinMismatch, String(describing: error))
-            XCTAssertTrue(String(describing: error).contains("does not match the pinned address"), String(describing: error))
+            let text = String(describing: error)
+            XCTAssertEqual((error as? TLSError)?.kind, .pinMismatch, text)
+            XCTAssertTrue(text.contains("does not match the pinned address"), text)
+            // Both addresses, in the words the link session uses, so logs read alike.
+            XCTAssertTrue(text.contains("peer is \(answered), expected \(Hex.encode(pin))"), text)
         }
         XCTAssertFalse(pair.client.isHandshakeComplete)
         XCTAssertNil(pair.client.peerSigningKey)
