@@ -8,6 +8,7 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/bio.h>
 #include <openssl/asn1.h>
+#include <openssl/sha.h>
 
 // Key type identifiers: EVP_PKEY_ED25519 is a macro that names another macro.
 static inline int ferry_EVP_PKEY_ED25519(void) { return EVP_PKEY_ED25519; }
@@ -33,6 +34,11 @@ static inline long ferry_SSL_CTX_set_session_cache_off(SSL_CTX *ctx) {
 }
 static inline uint64_t ferry_SSL_OP_NO_TICKET(void) { return (uint64_t)SSL_OP_NO_TICKET; }
 static inline long ferry_SSL_MODE_ENABLE_PARTIAL_WRITE(void) { return (long)SSL_MODE_ENABLE_PARTIAL_WRITE; }
+
+// SSL_set_app_data and SSL_get_app_data are macros over ex_data slot 0, which OpenSSL reserves for
+// the application. FerryTLS keeps each connection's PeerCheck there for the verify callback.
+static inline int ferry_SSL_set_app_data(SSL *ssl, void *data) { return SSL_set_app_data(ssl, data); }
+static inline void *ferry_SSL_get_app_data(const SSL *ssl) { return SSL_get_app_data(ssl); }
 
 // A memory BIO returns "retry" rather than EOF when empty, so the handshake waits for more bytes.
 static inline long ferry_BIO_set_mem_eof_return(BIO *bio, int value) {

@@ -37,6 +37,7 @@ extension Node {
             switch result {
             case .success(let stream):
                 do {
+                    // The pin goes into TLS too, so an impostor is refused before it sees our certificate.
                     let engine = try self.tls.makeEngine(role: .client, expectedPeerAddress: dialer.pinned?.bytes)
                     self.attach(stream, engine: engine, outbound: true, expectedPeer: dialer.pinned, dialer: dialer)
                 } catch {

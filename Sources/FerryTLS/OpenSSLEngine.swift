@@ -29,6 +29,8 @@ public final class OpenSSLEngine: TLSEngine {
     private let readBIO: OpaquePointer
     /// Bytes OpenSSL wrote that wait for `takeOutput()`.
     private let writeBIO: OpaquePointer
+    /// What the verify callback requires of the peer's certificate; `ssl` points at it unretained.
+    private let peerCheck: PeerCheck
 
     private var phase: Phase = .handshaking
     /// Plaintext sent before the handshake completed, written as soon as it does.
@@ -50,8 +52,9 @@ public final class OpenSSLEngine: TLSEngine {
         }
     }
 
-    init(context: TLSContext, role: TLSRole) throws {
+    init(context: TLSContext, role: TLSRole, expectedPeerAddress: [UInt8]?) throws {
         self.context = context
+        peerCheck = try PeerCheck(expectedAddress: expectedPeerAddress)
         OpenSSLErrorQueue.clear()
         guard let ssl = SSL_new(context.pointer) else {
             throw TLSError.fromErrorQueue("cannot create SSL")
@@ -70,6 +73,8 @@ public final class OpenSSLEngine: TLSEngine {
         self.ssl = ssl
         self.readBIO = readBIO
         self.writeBIO = writeBIO
+        // Before any handshake step, so the verify callback always finds it.
+        peerCheck.attach(to: ssl)
         // An empty read BIO means "wait for more", not end of stream.
         _ = ferry_BIO_set_mem_eof_return(readBIO, -1)
         try start(role: role)
@@ -182,7 +187,7 @@ public final class OpenSSLEngine: TLSEngine {
     }
 
     /// Runs the handshake as far as the bytes received so far allow; on completion checks the
-    /// peer's key and flushes plaintext sent early.
+    /// peer's key (and pin) and flushes plaintext sent early.
     private func driveHandshake() throws {
         OpenSSLErrorQueue.clear()
         let result = SSL_do_handshake(ssl)
@@ -192,11 +197,13 @@ public final class OpenSSLEngine: TLSEngine {
                 OpenSSLErrorQueue.clear()
                 return
             default:
-                try fail(PeerCertificate.handshakeError(ssl: ssl))
+                try fail(peerCheck.explain(TLSError.fromErrorQueue("TLS handshake failed")))
             }
         }
         do {
-            peerSigningKey = try PeerCertificate.ed25519Key(ofPeerOf: ssl)
+            let key = try PeerCertificate.ed25519Key(ofPeerOf: ssl)
+            try peerCheck.confirm(peerKey: key)
+            peerSigningKey = key
         } catch let error as TLSError {
             try fail(error)
         }

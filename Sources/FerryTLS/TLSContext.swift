@@ -6,7 +6,8 @@ import FerryWire
 ///
 /// The context speaks TLS 1.3 only, with mutual authentication: a server requires a client
 /// certificate, and both sides accept only Ed25519 certificates. Session tickets and resumption
-/// are off; links are long-lived and a full handshake is cheap.
+/// are off; links are long-lived and a full handshake is cheap. Encrypted records are padded to
+/// multiples of `TLSLimits.recordPaddingBlockBytes`, so the wire shows sizes only to the block.
 ///
 /// Not `Sendable`: like every handle of the node, it is confined to the loop thread.
 public final class TLSContext {
@@ -50,8 +51,18 @@ public final class TLSContext {
     ///
     /// A client engine starts its handshake at once: its ClientHello is ready in `takeOutput()`
     /// as soon as this returns, so the driver writes it right after connecting.
-    public func makeEngine(role: TLSRole) throws -> OpenSSLEngine {
-        try OpenSSLEngine(context: self, role: role)
+    ///
+    /// - Parameters:
+    ///   - role: which end of the connection the engine plays.
+    ///   - expectedPeerAddress: the 16-byte address (first 16 bytes of SHA-256 of the raw Ed25519
+    ///     public key) the peer must have, as pinned with `--peer ADDRESS@HOST:PORT`; nil accepts any
+    ///     Ed25519 peer. The pin is checked while verifying the peer's certificate, so a pinned client
+    ///     aborts the handshake before it sends its own certificate; the engine then throws a
+    ///     `TLSError` of kind `.pinMismatch`. A server may be given a pin too; its clients have then
+    ///     seen its certificate already, as TLS 1.3 always shows the server's first.
+    /// - Throws: `TLSError` if the pin is not 16 bytes or OpenSSL cannot set up the connection.
+    public func makeEngine(role: TLSRole, expectedPeerAddress: [UInt8]? = nil) throws -> OpenSSLEngine {
+        try OpenSSLEngine(context: self, role: role, expectedPeerAddress: expectedPeerAddress)
     }
 
     private func configure() throws {
@@ -62,7 +73,9 @@ public final class TLSContext {
               SSL_CTX_check_private_key(pointer) == 1,
               // In TLS 1.3, SSL_OP_NO_TICKET alone still sends stateful tickets; zero tickets and
               // no session cache turn resumption off for good.
-              SSL_CTX_set_num_tickets(pointer, 0) == 1
+              SSL_CTX_set_num_tickets(pointer, 0) == 1,
+              // Each frame is sent as its own record; padding keeps its exact size off the wire.
+              SSL_CTX_set_block_padding(pointer, TLSLimits.recordPaddingBlockBytes) == 1
         else {
             throw TLSError.fromErrorQueue("cannot configure SSL_CTX")
         }

@@ -1,15 +1,29 @@
 import COpenSSL
+import FerryWire
 
 /// A TLS failure: bad bytes from the peer, a refused certificate, or OpenSSL refusing our setup.
 ///
 /// Errors a peer can cause close the link; they never crash the node. `message` says what Ferry was
 /// doing and carries OpenSSL's own error-queue text so an operator can see the underlying reason.
 public struct TLSError: Error, CustomStringConvertible {
+    /// The failures a caller may want to treat differently from the rest.
+    public enum Kind: Sendable, Equatable {
+        /// The peer's Ed25519 key does not give the address the engine was made to expect
+        /// (`makeEngine(role:expectedPeerAddress:)`): someone else answered. The handshake was
+        /// aborted during certificate verification, so a client never sent its own certificate.
+        case pinMismatch
+        /// Anything else: bad bytes, a refused certificate, OpenSSL refusing our setup.
+        case other
+    }
+
+    /// What kind of failure this is.
+    public let kind: Kind
     /// What failed, followed by OpenSSL's error-queue entries (if any), separated by "; ".
     public let message: String
 
     /// Makes an error with a message of our own, without consulting OpenSSL.
-    public init(message: String) {
+    public init(message: String, kind: Kind = .other) {
+        self.kind = kind
         self.message = message
     }
 
@@ -56,4 +70,10 @@ enum OpenSSLErrorQueue {
         let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
         return String(decoding: bytes, as: UTF8.self)
     }
+}
+
+/// The link core tells a pin refused inside the handshake from other TLS failures through this,
+/// so a dialler learns "wrong peer" and backs off instead of reading it as a protocol error.
+extension TLSError: PinMismatchReporting {
+    public var isPinMismatch: Bool { kind == .pinMismatch }
 }

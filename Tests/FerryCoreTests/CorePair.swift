@@ -17,8 +17,8 @@ final class TestNode {
     var closedLinks: [LinkID] = []
     var logs: [String] = []
 
-    init(seed: UInt64, limits: CoreLimits = CoreLimits()) throws {
-        let identity = try NodeIdentity.generate()
+    init(seed: UInt64, limits: CoreLimits = CoreLimits(), identity given: NodeIdentity? = nil) throws {
+        let identity = try given ?? NodeIdentity.generate()
         let record = try identity.record(
             created: Timestamp(milliseconds: 0), expires: Timestamp(milliseconds: 10_000_000_000_000))
         core = NodeCore(identity: identity, record: record, store: store, random: SplitMixRandom(seed: seed), limits: limits)

@@ -63,8 +63,8 @@ final class HandshakeTests: XCTestCase {
     }
 
     func testClientDiallingTheWrongNodeLearnsWhoAnswered() throws {
-        // The client meant to reach `expected` but `impostor` answered. TLS itself succeeds (the
-        // impostor proves its own key); the dialler compares `peerSigningKey` and drops the link.
+        // The client meant to reach `expected` but `impostor` answered. Without a pin TLS itself
+        // succeeds (the impostor proves its own key); PinTests covers the pinned dialler.
         let expected = try TLSContext(ed25519PrivateKeySeed: TestKeys.seed(2))
         let impostor = try TLSContext(ed25519PrivateKeySeed: TestKeys.seed(3))
         let pair = try TLSPair(

@@ -18,11 +18,15 @@ final class TLSPair {
     /// Largest ciphertext piece handed to `receive` at once, to split records across reads.
     var ciphertextChunkBytes = Int.max
 
-    init(clientContext: TLSContext, serverContext: TLSContext) throws {
+    /// `clientPin` and `serverPin` are the 16-byte addresses each side insists the other has.
+    init(
+        clientContext: TLSContext, serverContext: TLSContext,
+        clientPin: [UInt8]? = nil, serverPin: [UInt8]? = nil
+    ) throws {
         self.clientContext = clientContext
         self.serverContext = serverContext
-        client = try clientContext.makeEngine(role: .client)
-        server = try serverContext.makeEngine(role: .server)
+        client = try clientContext.makeEngine(role: .client, expectedPeerAddress: clientPin)
+        server = try serverContext.makeEngine(role: .server, expectedPeerAddress: serverPin)
     }
 
     convenience init(clientSeed: UInt8 = 1, serverSeed: UInt8 = 2) throws {
