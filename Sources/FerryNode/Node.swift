@@ -57,6 +57,7 @@ public final class Node {
     /// before `run()`, so `ferry run` can report it in one line.
     public init(config: NodeConfig, logger: Logger) throws {
         ProcessSignals.ignoreBrokenPipes()
+        ProcessSignals.logFatalSignals()
         // Files the node creates (database, WAL, socket) are its user's alone.
         umask(0o077)
         self.config = config
@@ -82,7 +83,7 @@ public final class Node {
             self?.handleControl(request, from: session)
         }
         control.onDrain = { [weak self] session in self?.resumeListing(session) }
-        for signal in [SIGINT, SIGTERM] {
+        for signal in [SIGINT, SIGTERM, SIGHUP] {
             let handle = try Signal(loop: loop)
             try handle.start(signal: signal) { [weak self] number in
                 self?.logger.notice("signal \(number): stopping")

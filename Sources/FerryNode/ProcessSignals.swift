@@ -8,14 +8,17 @@ public enum ProcessSignals {
         signal(SIGPIPE, SIG_IGN)
     }
 
-    /// Writes one line to stderr when the process dies of a fatal signal (a trap, a crash), then
-    /// lets the signal take its course, so no exit goes unlogged. Only async-signal-safe calls run
-    /// in the handler.
+    /// No exit goes unlogged. Crashes (SIGSEGV, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE) are
+    /// reported by the Swift runtime's backtracer, and SIGINT/SIGTERM/SIGHUP stop the node with a
+    /// log line; the other signals whose default is to end the process silently get one line on
+    /// stderr here, then take their course. A file-size limit (SIGXFSZ) is ignored instead, so the
+    /// write fails with an error the store reports like a full disk.
     public static func logFatalSignals() {
-        for number in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
+        signal(SIGXFSZ, SIG_IGN)
+        for number in [SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, SIGSTKFLT, SIGPWR] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = fatalSignalHandler
-            action.sa_flags = Int32(SA_RESETHAND)
+            action.sa_flags = Int32(bitPattern: UInt32(SA_RESETHAND))
             sigemptyset(&action.sa_mask)
             sigaction(number, &action, nil)
         }

@@ -27,6 +27,9 @@ struct StatusCommand: ParsableCommand {
             print("outbox    \(status.outboxPending) pending, \(status.outboxDelivered) delivered")
             print("inbox     \(status.inbox)")
             print("relay     \(status.relay)")
+            if let refusals = status.refusals {
+                print("refused   \(refusals.linksRefused) links, \(refusals.handshakesEvicted) handshakes evicted, \(refusals.invalidEnvelopes) invalid envelopes, \(refusals.pingsIgnored) pings ignored, \(refusals.logLinesSuppressed) log lines left out")
+            }
             if !peers.isEmpty {
                 print("")
                 printPeers(peers)
@@ -54,10 +57,21 @@ func printPeers(_ peers: [PeerInfo]) {
     printTable(
         ["PEER", "NAME", "ENDPOINT", "DIR", "STATE", "UP", "IN FLIGHT"],
         peers.map { peer in
-            [
-                peer.address.isEmpty ? "-" : String(peer.address.prefix(16)), peer.name ?? "-", peer.endpoint,
-                peer.direction, peer.established ? "up" : "handshake",
-                "\(Int(max(0, now - Double(peer.sinceMs)) / 1000))s", "\(peer.inflight)",
+            let linked = peer.sinceMs > 0
+            return [
+                peer.address.isEmpty ? "-" : peer.address, peer.name ?? "-", peer.endpoint, peer.direction,
+                stateText(peer), linked ? "\(Int(max(0, now - Double(peer.sinceMs)) / 1000))s" : "-",
+                linked ? "\(peer.inflight)" : "-",
             ]
         })
+}
+
+/// `up`, `handshake`, or for a seed not linked what it is doing and why:
+/// `waiting: connection refused, retry in 5 s`.
+private func stateText(_ peer: PeerInfo) -> String {
+    let state = peer.state ?? (peer.established ? "up" : "handshake")
+    var parts: [String] = []
+    if let error = peer.lastError { parts.append(error) }
+    if let retry = peer.retryInMs { parts.append("retry in \(max(1, (retry + 999) / 1000)) s") }
+    return parts.isEmpty ? state : "\(state): " + parts.joined(separator: ", ")
 }
