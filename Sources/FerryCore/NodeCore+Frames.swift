@@ -52,8 +52,11 @@ extension NodeCore {
         guard envelope.destination == address else {
             return try session.send(.refuse(id: envelope.id, reason: .notForMe))
         }
-        if let known = try store.inbound(id: envelope.id) {
-            // A copy we already hold: answer with the same proof, show nothing twice.
+        // A copy we already hold is answered with the same proof and shown only once. The id alone is
+        // the sender's choice (a decoy can reuse it), so a copy counts only if its secret hashes to
+        // this envelope's ack hash; anything else is opened as the new message it is.
+        let copies = try store.inbound(id: envelope.id)
+        if let known = copies.first(where: { Digests.sha256($0.ackSecret) == envelope.ackHash }) {
             return try session.send(.proof(DeliveryProof(id: envelope.id, ackSecret: known.ackSecret)))
         }
         guard envelope.expires > now else { return try session.send(.refuse(id: envelope.id, reason: .expired)) }
@@ -62,7 +65,7 @@ extension NodeCore {
             actions.append(.log(.warning, "refused message \(envelope.id.text.prefix(8)) from link \(peer.short): \(error)"))
             return try session.send(.refuse(id: envelope.id, reason: .invalid))
         }
-        if try !store.isSeen(id: envelope.id) {
+        if try !store.isSeen(id: envelope.id, ackHash: envelope.ackHash) {
             try accept(opened, envelope: envelope, via: peer, now: now, actions: &actions)
         }
         try session.send(.proof(DeliveryProof(id: envelope.id, ackSecret: opened.content.ackSecret)))
@@ -89,7 +92,7 @@ extension NodeCore {
                 try enqueueReceipt(for: stored, to: sender, now: now)
             }
         case .receipt:
-            try store.markSeen(id: envelope.id, until: envelope.expires)
+            try store.markSeen(id: envelope.id, ackHash: envelope.ackHash, until: envelope.expires)
             let receipt: Receipt
             do { receipt = try Receipt.decode(opened.content.body) } catch {
                 actions.append(.log(.warning, "malformed receipt from \(sender.address.short): \(error)"))

@@ -11,19 +11,32 @@ extension SQLiteMessageStore {
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM outbox WHERE id = ?", arguments: [message.id.sqlValue]) != nil {
                 throw StoreError.duplicate(message.id)
             }
+            let seq = try nextOutboxSeq(db)
             try db.execute(
                 sql: """
                     INSERT INTO outbox (id, seq, destination, kind, envelope, ack_hash,
                                         created_at, expires_at, delivered_at, receipt_at, opened_at)
-                    VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox), ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    message.id.sqlValue, message.destination.sqlValue, Int64(message.kind.rawValue),
+                    message.id.sqlValue, seq, message.destination.sqlValue, Int64(message.kind.rawValue),
                     Data(message.envelope), Data(message.ackHash), message.createdAt.sqlValue,
                     message.expiresAt.sqlValue, message.deliveredAt?.sqlValue, message.receiptAt?.sqlValue,
                     message.openedAt?.sqlValue,
                 ])
         }
+    }
+
+    /// Takes the next outbox seq from the counter (schema v2). The counter is in the database, so it
+    /// commits and rolls back with the writes that used it, and survives a restart.
+    private func nextOutboxSeq(_ db: Database) throws -> Int64 {
+        try db.execute(
+            sql: "UPDATE counters SET value = value + 1 WHERE name = ?", arguments: [Schema.outboxSeqCounter])
+        guard db.changesCount == 1,
+            let row = try Row.fetchOne(
+                db, sql: "SELECT value FROM counters WHERE name = ?", arguments: [Schema.outboxSeqCounter])
+        else { throw StoreError.corrupt("counters has no \(Schema.outboxSeqCounter) row") }
+        return try RowReader(row: row, columns: ColumnList(table: "counters", ["value"])).int64("value")
     }
 
     public func outbound(id: MessageID) throws -> OutboundMessage? {

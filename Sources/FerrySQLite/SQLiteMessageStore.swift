@@ -27,11 +27,18 @@ public final class SQLiteMessageStore: MessageStore {
     /// - Throws: `StoreError.corrupt` if the file is not a SQLite database,
     ///   `SQLiteStoreError.newerSchema` if a newer ferry migrated it, and GRDB's `DatabaseError` for
     ///   any other SQLite failure (missing directory, permissions, …).
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(path: path, migratingUpTo: nil)
+    }
+
+    /// Opens the store applying migrations only up to `lastMigration` (all of them when nil). Only
+    /// tests stop early, to build a file as an older ferry left it and check what the next migration
+    /// makes of it.
+    init(path: String, migratingUpTo lastMigration: String?) throws {
         self.path = path
         do {
             dbQueue = try DatabaseQueue(path: path, configuration: Self.configuration(path: path))
-            try Self.migrate(dbQueue, path: path)
+            try Self.migrate(dbQueue, path: path, upTo: lastMigration)
         } catch let error as DatabaseError where Self.meansNotADatabase(error) {
             throw StoreError.corrupt("\(path) is not a usable SQLite database: \(error.message ?? "\(error)")")
         }
@@ -116,8 +123,9 @@ public final class SQLiteMessageStore: MessageStore {
         return config
     }
 
-    private static func migrate(_ dbQueue: DatabaseQueue, path: String) throws {
+    private static func migrate(_ dbQueue: DatabaseQueue, path: String, upTo lastMigration: String?) throws {
         let migrator = Schema.migrator
+        if let lastMigration { return try migrator.migrate(dbQueue, upTo: lastMigration) }
         let upToDate = try dbQueue.inDatabase { db in
             guard try !migrator.hasBeenSuperseded(db) else { throw SQLiteStoreError.newerSchema(path: path) }
             return try migrator.hasCompletedMigrations(db)

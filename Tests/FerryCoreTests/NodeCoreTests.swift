@@ -90,6 +90,33 @@ final class NodeCoreTests: XCTestCase {
         XCTAssertTrue(Digests.proofMatches(proof, ackHash: try XCTUnwrap(pair.a.store.outbound(id: id)).ackHash))
     }
 
+    func testADecoyReusingTheIDNeitherBlocksNorAnswersForTheRealMessage() throws {
+        let pair = try CorePair()
+        let first = pair.connect()
+        pair.blackholedFromA = [first.a]  // the real message is lost on this link
+        let id = try pair.send("the real one")
+        XCTAssertTrue(pair.b.delivered.isEmpty)
+        // Someone who learnt the id seals their own message to B under it, with another ack secret.
+        let attacker = try NodeIdentity.generate()
+        let attackerRecord = try attacker.record(created: pair.now, expires: pair.now.adding(milliseconds: 10_000_000))
+        let decoy = try EnvelopeSeal.seal(
+            .init(
+                id: id, created: pair.now, expires: pair.now.adding(milliseconds: 60_000), contentType: .text,
+                body: Array("decoy".utf8), ackSecret: [UInt8](repeating: 0xEE, count: 32)),
+            to: pair.b.verified, from: attacker, senderRecord: attackerRecord)
+        let frame = Frame.envelope(decoy.encoded()).encoded()
+        pair.apply(pair.b.core.linkReceived(first.b, bytes: frame, now: pair.now), at: pair.b)
+        pair.run()
+        XCTAssertEqual(pair.b.delivered.map(\.from), [attacker.address], "the decoy is a message from its own sender")
+
+        pair.disconnect(first)
+        pair.connect()  // A offers the real message again
+        XCTAssertEqual(
+            pair.b.delivered.map(\.from), [attacker.address, pair.a.address], "the real message is delivered too")
+        XCTAssertEqual(pair.a.proofs, [id], "and answered with its own proof, not the decoy's")
+        XCTAssertNotNil(try pair.a.store.outbound(id: id)?.deliveredAt)
+    }
+
     func testMessagesInFlightOnALostLinkMoveToTheOtherLink() throws {
         let pair = try CorePair()
         let first = pair.connect()

@@ -27,6 +27,12 @@ final class InMemoryStoreContractTests: MessageStoreContractTests {
     func testCountsReflectOutboxStateAndInbox() throws { try checkCountsReflectOutboxStateAndInbox() }
     func testCommitKeepsEverythingReadable() throws { try checkCommitKeepsEverythingReadable() }
     func testFailedWriteLeavesEarlierWritesOfTheGroupInPlace() throws { try checkFailedWriteLeavesEarlierWritesOfTheGroupInPlace() }
+    func testOutboxSeqIsNeverReusedAfterTheNewestMessageGoes() throws { try checkOutboxSeqIsNeverReusedAfterTheNewestMessageGoes() }
+    func testSameIDWithAnotherAckSecretIsAnotherInboundMessage() throws { try checkSameIDWithAnotherAckSecretIsAnotherInboundMessage() }
+    func testInboundByIDReturnsAtMostTheBoundOldestFirst() throws { try checkInboundByIDReturnsAtMostTheBoundOldestFirst() }
+    func testSeenIsKeyedOnIDAndAckHash() throws { try checkSeenIsKeyedOnIDAndAckHash() }
+    func testAnOlderIdentityRecordNeverReplacesANewerOne() throws { try checkAnOlderIdentityRecordNeverReplacesANewerOne() }
+    func testAnIdentityRecordThatDoesNotDecodeIsRefused() throws { try checkAnIdentityRecordThatDoesNotDecodeIsRefused() }
 }
 
 final class SQLiteStoreContractTests: MessageStoreContractTests {
@@ -68,4 +74,10 @@ final class SQLiteStoreContractTests: MessageStoreContractTests {
     func testCountsReflectOutboxStateAndInbox() throws { try checkCountsReflectOutboxStateAndInbox() }
     func testCommitKeepsEverythingReadable() throws { try checkCommitKeepsEverythingReadable() }
     func testFailedWriteLeavesEarlierWritesOfTheGroupInPlace() throws { try checkFailedWriteLeavesEarlierWritesOfTheGroupInPlace() }
+    func testOutboxSeqIsNeverReusedAfterTheNewestMessageGoes() throws { try checkOutboxSeqIsNeverReusedAfterTheNewestMessageGoes() }
+    func testSameIDWithAnotherAckSecretIsAnotherInboundMessage() throws { try checkSameIDWithAnotherAckSecretIsAnotherInboundMessage() }
+    func testInboundByIDReturnsAtMostTheBoundOldestFirst() throws { try checkInboundByIDReturnsAtMostTheBoundOldestFirst() }
+    func testSeenIsKeyedOnIDAndAckHash() throws { try checkSeenIsKeyedOnIDAndAckHash() }
+    func testAnOlderIdentityRecordNeverReplacesANewerOne() throws { try checkAnOlderIdentityRecordNeverReplacesANewerOne() }
+    func testAnIdentityRecordThatDoesNotDecodeIsRefused() throws { try checkAnIdentityRecordThatDoesNotDecodeIsRefused() }
 }
