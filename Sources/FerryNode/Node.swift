@@ -158,6 +158,9 @@ public final class Node {
             // Nothing may be acknowledged that is not durable: drop the links (peers keep custody
             // and retry) and tell waiting clients.
             logger.error("store commit failed: \(error); closing links, nothing was acknowledged")
+            // Everyone is told the group failed, so none of it may become durable with a later
+            // commit; rolling back also lets the store work again once the disk has room.
+            do { try store.rollback() } catch { logger.error("store rollback failed: \(error)") }
             outgoing = []
             closing = Array(streams.keys)
             replies = replies.map { ($0.0, ControlReply.failure("the node could not save to disk: \(error)")) }

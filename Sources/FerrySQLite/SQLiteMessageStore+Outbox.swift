@@ -27,16 +27,20 @@ extension SQLiteMessageStore {
         }
     }
 
-    /// Takes the next outbox seq from the counter (schema v2). The counter is in the database, so it
-    /// commits and rolls back with the writes that used it, and survives a restart.
+    /// Takes the next outbox seq from the counter (schema v2), which survives restarts. The counter
+    /// rolls back with a discarded group, so it never goes below what this connection handed out
+    /// (`outboxSeqHandedOut`) either.
     private func nextOutboxSeq(_ db: Database) throws -> Int64 {
         try db.execute(
-            sql: "UPDATE counters SET value = value + 1 WHERE name = ?", arguments: [Schema.outboxSeqCounter])
+            sql: "UPDATE counters SET value = MAX(value + 1, ?) WHERE name = ?",
+            arguments: [outboxSeqHandedOut + 1, Schema.outboxSeqCounter])
         guard db.changesCount == 1,
             let row = try Row.fetchOne(
                 db, sql: "SELECT value FROM counters WHERE name = ?", arguments: [Schema.outboxSeqCounter])
         else { throw StoreError.corrupt("counters has no \(Schema.outboxSeqCounter) row") }
-        return try RowReader(row: row, columns: ColumnList(table: "counters", ["value"])).int64("value")
+        let seq = try RowReader(row: row, columns: ColumnList(table: "counters", ["value"])).int64("value")
+        outboxSeqHandedOut = seq
+        return seq
     }
 
     public func outbound(id: MessageID) throws -> OutboundMessage? {

@@ -13,14 +13,26 @@ import GRDB
 /// **Threading.** One connection, used from the loop thread only. The type is deliberately not
 /// `Sendable`: the open group transaction is connection state that must not be shared.
 ///
+/// **Disk errors.** A write or commit the disk refuses (SQLITE_FULL, reported as
+/// `StoreError.diskFull`, or SQLITE_IOERR) fails the whole group: it may have stopped the core halfway
+/// through an operation, and the driver tells every peer and client the group failed, so no part of
+/// it may be committed later. Writes and commits throw that error until `rollback()` discards the
+/// group; after that the store works normally, and writes succeed again once there is space.
+///
 /// Dropping the store without `close()` behaves like a crash: uncommitted writes are rolled back.
 public final class SQLiteMessageStore: MessageStore {
     private let dbQueue: DatabaseQueue
     private let path: String
-    /// True from the write that opened a group transaction until the `commit()` that ends it. It lets
-    /// the store notice when SQLite rolled that transaction back on its own after a disk error.
+    /// True from the write that opened a group transaction until the `commit()` or `rollback()` that
+    /// ends it. It lets the store notice when SQLite rolled that transaction back on its own.
     private var groupOpen = false
+    /// The disk error that failed the open group, if any (see "Disk errors" above).
+    private var groupFailure: (any Error)?
     private var closed = false
+    /// The highest outbox seq this connection handed out. The counter in the database rolls back with
+    /// a discarded group; this does not, so a seq the core may already have put in a link's cursor is
+    /// not handed out again (SQLiteMessageStore+Outbox.swift).
+    var outboxSeqHandedOut: Int64 = 0
 
     /// Opens (or creates) the store at `path`, switches it to WAL and applies pending migrations.
     ///
@@ -45,7 +57,8 @@ public final class SQLiteMessageStore: MessageStore {
     }
 
     /// Commits pending writes, then closes the connection. Later calls on the store throw
-    /// `SQLiteStoreError.closed`; closing twice does nothing.
+    /// `SQLiteStoreError.closed`; closing twice does nothing. After a failed commit, `rollback()`
+    /// first: close will not commit a group the disk refused.
     public func close() throws {
         guard !closed else { return }
         try commit()
@@ -56,12 +69,25 @@ public final class SQLiteMessageStore: MessageStore {
     /// Commits the open group transaction, if any. With no write since the last commit it does nothing.
     public func commit() throws {
         try access { db in
-            try checkGroupNotLost(db)
+            try checkGroupUsable(db)
             guard db.isInsideTransaction else { return }
-            // If COMMIT fails (busy, disk full) the group stays open or is rolled back; either way
-            // `groupOpen` stays true, so the next write or commit retries or reports the loss.
-            try db.commit()
+            // If COMMIT fails the group stays open (busy: a later commit may retry) or fails for good
+            // (disk error); either way `groupOpen` stays true until `rollback()`, which the driver
+            // calls since it acknowledged nothing.
+            try failingGroupOnDiskError { try db.commit() }
             groupOpen = false
+        }
+    }
+
+    /// Rolls the open group transaction back, if there is one, and clears any disk error that failed
+    /// it. With no write since the last commit it does nothing.
+    public func rollback() throws {
+        try access { db in
+            // SQLite may have rolled the group back on its own (after SQLITE_FULL or SQLITE_IOERR);
+            // then there is no transaction to end, only this store's record of it to clear.
+            if db.isInsideTransaction { try db.rollback() }
+            groupOpen = false
+            groupFailure = nil
         }
     }
 
@@ -70,14 +96,14 @@ public final class SQLiteMessageStore: MessageStore {
     /// Runs a write inside the current group transaction, opening one if needed.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         try access { db in
-            try checkGroupNotLost(db)
+            try checkGroupUsable(db)
             if !db.isInsideTransaction {
                 // IMMEDIATE takes the write lock now, so a busy database fails here, before any
                 // write of the group, rather than halfway through it.
                 try db.beginTransaction(.immediate)
                 groupOpen = true
             }
-            return try body(db)
+            return try failingGroupOnDiskError { try body(db) }
         }
     }
 
@@ -89,7 +115,29 @@ public final class SQLiteMessageStore: MessageStore {
 
     private func access<T>(_ body: (Database) throws -> T) throws -> T {
         guard !closed else { throw SQLiteStoreError.closed }
-        return try dbQueue.inDatabase(body)
+        do { return try dbQueue.inDatabase(body) } catch let error as DatabaseError { throw reported(error) }
+    }
+
+    /// SQLite's error as the store reports it: a full disk in words an operator can act on.
+    private func reported(_ error: DatabaseError) -> any Error {
+        error.resultCode == .SQLITE_FULL ? StoreError.diskFull(path) : error
+    }
+
+    /// Runs a step of the group; if the disk refuses it, the group is failed for good.
+    private func failingGroupOnDiskError<T>(_ step: () throws -> T) throws -> T {
+        do { return try step() } catch let error as DatabaseError
+            where error.resultCode == .SQLITE_FULL || error.resultCode == .SQLITE_IOERR
+        {
+            let failure = reported(error)
+            groupFailure = failure
+            throw failure
+        }
+    }
+
+    /// Refuses to carry on with a group the disk failed, or that SQLite rolled back by itself.
+    private func checkGroupUsable(_ db: Database) throws {
+        if let groupFailure { throw groupFailure }
+        try checkGroupNotLost(db)
     }
 
     /// SQLite rolls a transaction back by itself after some errors (SQLITE_FULL, SQLITE_IOERR, …).

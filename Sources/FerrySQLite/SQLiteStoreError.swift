@@ -1,6 +1,6 @@
 /// Errors only the SQLite store can report. SQLite's own errors pass through as GRDB's
-/// `DatabaseError`; a file that is not a database, or a row that does not decode, is
-/// `StoreError.corrupt`.
+/// `DatabaseError`, except a full disk (`StoreError.diskFull`); a file that is not a database, or a
+/// row that does not decode, is `StoreError.corrupt`.
 public enum SQLiteStoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// SQLite refused write-ahead logging for the file (for example on a file system without shared
     /// memory support); the store will not run in another journal mode.

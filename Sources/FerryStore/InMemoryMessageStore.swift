@@ -1,7 +1,12 @@
 import FerryWire
 
-/// A `MessageStore` in memory, for core tests and the simulator. `commit()` does nothing:
-/// nothing here survives the process, which is exactly what those uses want.
+/// A `MessageStore` in memory, for core tests and the simulator. Nothing here survives the process,
+/// which is exactly what those uses want, but it keeps the durable store's crash model: `commit()`
+/// takes a snapshot, and `simulateCrash()` or `rollback()` return to it, so a test can check that
+/// the core acknowledges only what a commit made safe. Failures can be injected (`failWrites`,
+/// `failNextCommit`) to drive the core through a full or broken disk.
+///
+/// Loop-confined like every store; not `Sendable`.
 public final class InMemoryMessageStore: MessageStore {
     /// A seen message: its id and ack hash together (`markSeen` says why not the id alone).
     private struct SeenKey: Hashable {
@@ -13,8 +18,6 @@ public final class InMemoryMessageStore: MessageStore {
     private struct State {
         var outboxByID: [MessageID: OutboundMessage] = [:]
         var outboxOrder: [MessageID] = []
-        /// Only grows, so an outbox seq is never handed out twice.
-        var lastOutboundSeq: Int64 = 0
         /// The inbox in seq order: seqs only grow and inbox messages are never removed.
         var inbox: [InboundMessage] = []
         /// Positions in `inbox` of the messages with each id, oldest first.
@@ -24,19 +27,31 @@ public final class InMemoryMessageStore: MessageStore {
         var identities: [Address: [UInt8]] = [:]
     }
 
+    /// What reads see: the committed state plus every write since.
     private var state = State()
-    /// How many times `commit()` was called; tests use it to check group commit happens.
+    /// The state as of the last successful `commit()`.
+    private var committed = State()
+    /// The last outbox seq handed out. Outside `State` on purpose: a rollback or crash must not make
+    /// a seq come back (the durable store keeps the same promise).
+    private var lastOutboundSeq: Int64 = 0
+    /// How many commits succeeded; tests use it to check group commit happens.
     public private(set) var commitCount = 0
+    /// When set, every write throws it and changes nothing (a full or failing disk); reads still work.
+    public var failWrites: (any Error)?
+    /// When set, the next `commit()` throws it, commits nothing and clears it. The group stays
+    /// uncommitted, as after a real failed commit, until `rollback()`.
+    public var failNextCommit: (any Error)?
 
     public init() {}
 
     // MARK: Outbox
 
     public func addOutbound(_ message: OutboundMessage) throws {
+        try checkWritable()
         guard state.outboxByID[message.id] == nil else { throw StoreError.duplicate(message.id) }
-        state.lastOutboundSeq += 1
+        lastOutboundSeq += 1
         var stored = message
-        stored.seq = state.lastOutboundSeq
+        stored.seq = lastOutboundSeq
         state.outboxByID[message.id] = stored
         state.outboxOrder.append(message.id)
     }
@@ -55,6 +70,7 @@ public final class InMemoryMessageStore: MessageStore {
     }
 
     public func markDelivered(id: MessageID, at time: Timestamp) throws -> Bool {
+        try checkWritable()
         guard var message = state.outboxByID[id], message.deliveredAt == nil else { return false }
         message.deliveredAt = time
         state.outboxByID[id] = message
@@ -62,6 +78,7 @@ public final class InMemoryMessageStore: MessageStore {
     }
 
     public func markReceipt(id: MessageID, receivedAt: Timestamp, openedAt: Timestamp) throws -> Bool {
+        try checkWritable()
         guard var message = state.outboxByID[id] else { return false }
         if message.deliveredAt == nil { message.deliveredAt = receivedAt }
         message.receiptAt = receivedAt
@@ -71,6 +88,7 @@ public final class InMemoryMessageStore: MessageStore {
     }
 
     public func expireOutbound(before now: Timestamp) throws -> Int {
+        try checkWritable()
         let expired = state.outboxOrder.filter { id in
             guard let message = state.outboxByID[id] else { return false }
             return message.isPending && message.expiresAt <= now
@@ -84,6 +102,7 @@ public final class InMemoryMessageStore: MessageStore {
     // MARK: Inbox
 
     public func addInbound(_ message: InboundMessage) throws -> InboundMessage? {
+        try checkWritable()
         let positions = state.inboxPositionsByID[message.id] ?? []
         guard !positions.contains(where: { state.inbox[$0].ackSecret == message.ackSecret }) else { return nil }
         state.lastInboundSeq += 1
@@ -113,6 +132,7 @@ public final class InMemoryMessageStore: MessageStore {
     // MARK: Seen ids
 
     public func markSeen(id: MessageID, ackHash: [UInt8], until: Timestamp) throws {
+        try checkWritable()
         let key = SeenKey(id: id, ackHash: ackHash)
         state.seen[key] = max(state.seen[key] ?? until, until)
     }
@@ -122,6 +142,7 @@ public final class InMemoryMessageStore: MessageStore {
     }
 
     public func purgeSeen(before now: Timestamp) throws -> Int {
+        try checkWritable()
         let old = state.seen.filter { $0.value < now }.map(\.key)
         for key in old { state.seen[key] = nil }
         return old.count
@@ -131,6 +152,7 @@ public final class InMemoryMessageStore: MessageStore {
 
     @discardableResult
     public func putIdentity(_ record: [UInt8], for address: Address) throws -> Bool {
+        try checkWritable()
         let offered = try IdentityRecordOrder.decodeOffered(record, for: address)
         guard IdentityRecordOrder.replaces(offered, stored: state.identities[address]) else { return false }
         state.identities[address] = record
@@ -148,5 +170,22 @@ public final class InMemoryMessageStore: MessageStore {
             relay: 0)
     }
 
-    public func commit() throws { commitCount += 1 }
+    public func commit() throws {
+        if let failure = failNextCommit {
+            failNextCommit = nil
+            throw failure
+        }
+        committed = state
+        commitCount += 1
+    }
+
+    public func rollback() throws { state = committed }
+
+    /// What a `kill -9` and restart would leave: every write since the last commit is gone. Injected
+    /// failures stay set; a test clears them when its "disk" is healthy again.
+    public func simulateCrash() { state = committed }
+
+    private func checkWritable() throws {
+        if let failure = failWrites { throw failure }
+    }
 }

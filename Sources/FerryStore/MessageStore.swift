@@ -77,7 +77,19 @@ public protocol MessageStore: AnyObject {
     /// How many messages each part of the store holds, for `ferry status`.
     func counts() throws -> StoreCounts
     /// Makes every write since the last commit durable, atomically.
+    ///
+    /// If it throws, none of the group may be acknowledged; the caller then calls `rollback()`.
     func commit() throws
+    /// Discards every write since the last commit, so the store is back at its last committed state,
+    /// and leaves it ready for new writes and commits.
+    ///
+    /// The driver calls it after a failed `commit()`: it has told every peer and client that the
+    /// group failed, so none of its writes may become durable by a later commit either. It also
+    /// clears the state a disk error leaves behind (`StoreError.diskFull`), so the store works again
+    /// once there is space. Outbox `seq`s handed out in the discarded group are still never reused
+    /// (the core's link cursors may hold them). Inbox `seq`s may be: no client saw the discarded
+    /// messages, since the driver answers every request of a failed group with a failure.
+    func rollback() throws
 }
 
 extension MessageStore {
@@ -100,12 +112,17 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case corrupt(String)
     /// A record given to `putIdentity` does not decode as an `IdentityRecord`; nothing was stored.
     case invalidIdentityRecord(Address, String)
+    /// The disk holding the store (the path given) has no room for the write or commit. The group it
+    /// belonged to cannot be committed; `rollback()` discards it and the store works again once
+    /// there is space.
+    case diskFull(String)
 
     public var description: String {
         switch self {
         case .duplicate(let id): return "message \(id) is already stored"
         case .corrupt(let what): return "store is corrupt: \(what)"
         case .invalidIdentityRecord(let address, let why): return "identity record for \(address) refused: \(why)"
+        case .diskFull(let path): return "the disk holding \(path) is full; free space and the node resumes"
         }
     }
 }

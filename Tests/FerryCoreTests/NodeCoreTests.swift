@@ -117,6 +117,22 @@ final class NodeCoreTests: XCTestCase {
         XCTAssertNotNil(try pair.a.store.outbound(id: id)?.deliveredAt)
     }
 
+    func testWhileTheRecipientsStoreRefusesWritesNothingIsProvenAndTheMessageArrivesLater() throws {
+        let pair = try CorePair()
+        pair.connect()
+        pair.b.store.failWrites = StoreError.diskFull("b/ferry.db")
+        let id = try pair.send("wait for space")
+        XCTAssertTrue(pair.b.delivered.isEmpty)
+        XCTAssertTrue(pair.a.proofs.isEmpty, "B could not store the message, so it must not prove it")
+        XCTAssertEqual(try pair.a.store.counts().outboxPending, 1, "A keeps custody")
+
+        pair.b.store.failWrites = nil
+        try pair.b.store.rollback()
+        pair.connect()
+        XCTAssertEqual(pair.b.delivered.map(\.id), [id])
+        XCTAssertEqual(pair.a.proofs, [id])
+    }
+
     func testMessagesInFlightOnALostLinkMoveToTheOtherLink() throws {
         let pair = try CorePair()
         let first = pair.connect()

@@ -33,6 +33,8 @@ final class InMemoryStoreContractTests: MessageStoreContractTests {
     func testSeenIsKeyedOnIDAndAckHash() throws { try checkSeenIsKeyedOnIDAndAckHash() }
     func testAnOlderIdentityRecordNeverReplacesANewerOne() throws { try checkAnOlderIdentityRecordNeverReplacesANewerOne() }
     func testAnIdentityRecordThatDoesNotDecodeIsRefused() throws { try checkAnIdentityRecordThatDoesNotDecodeIsRefused() }
+    func testRollbackDropsUncommittedWritesAndKeepsCommittedOnes() throws { try checkRollbackDropsUncommittedWritesAndKeepsCommittedOnes() }
+    func testWritesAndCommitsWorkAfterARollback() throws { try checkWritesAndCommitsWorkAfterARollback() }
 }
 
 final class SQLiteStoreContractTests: MessageStoreContractTests {
@@ -80,4 +82,6 @@ final class SQLiteStoreContractTests: MessageStoreContractTests {
     func testSeenIsKeyedOnIDAndAckHash() throws { try checkSeenIsKeyedOnIDAndAckHash() }
     func testAnOlderIdentityRecordNeverReplacesANewerOne() throws { try checkAnOlderIdentityRecordNeverReplacesANewerOne() }
     func testAnIdentityRecordThatDoesNotDecodeIsRefused() throws { try checkAnIdentityRecordThatDoesNotDecodeIsRefused() }
+    func testRollbackDropsUncommittedWritesAndKeepsCommittedOnes() throws { try checkRollbackDropsUncommittedWritesAndKeepsCommittedOnes() }
+    func testWritesAndCommitsWorkAfterARollback() throws { try checkWritesAndCommitsWorkAfterARollback() }
 }

@@ -335,6 +335,52 @@ class MessageStoreContractTests: XCTestCase {
         XCTAssertEqual(try store.counts(), StoreCounts(outboxPending: 0, outboxDelivered: 1, inbox: 1))
     }
 
+    func checkRollbackDropsUncommittedWritesAndKeepsCommittedOnes() throws {
+        let record = F.identityRecord(4, created: 100)
+        try store.addOutbound(F.outbound(1))
+        let committedInbound = try XCTUnwrap(try store.addInbound(F.inbound(1)))
+        try store.markSeen(id: F.id(1), ackHash: F.ackHash(1), until: F.time(9_000))
+        try store.putIdentity(record, for: F.address(4))
+        try store.commit()
+
+        // One group that touches every table, then is discarded.
+        try store.addOutbound(F.outbound(2))
+        try store.markDelivered(id: F.id(1), at: F.time(3_000))
+        _ = try store.addInbound(F.inbound(2))
+        try store.markSeen(id: F.id(2), ackHash: F.ackHash(2), until: F.time(9_000))
+        XCTAssertEqual(try store.purgeSeen(before: F.time(10_000)), 2)
+        try store.putIdentity(F.identityRecord(4, created: 200), for: F.address(4))
+        XCTAssertEqual(try store.expireOutbound(before: F.time(20_000)), 1)
+        try store.rollback()
+
+        XCTAssertEqual(try store.outbound(id: F.id(1)), F.stored(F.outbound(1), seq: 1), "undelivered, unexpired")
+        XCTAssertNil(try store.outbound(id: F.id(2)))
+        XCTAssertEqual(try store.inbox(afterSeq: 0, limit: 10), [committedInbound])
+        XCTAssertTrue(try store.isSeen(id: F.id(1), ackHash: F.ackHash(1)))
+        XCTAssertFalse(try store.isSeen(id: F.id(2), ackHash: F.ackHash(2)))
+        XCTAssertEqual(try store.identity(for: F.address(4)), record)
+        XCTAssertEqual(try store.counts(), StoreCounts(outboxPending: 1, inbox: 1))
+    }
+
+    func checkWritesAndCommitsWorkAfterARollback() throws {
+        try store.rollback()  // nothing to discard
+        try store.addOutbound(F.outbound(1))
+        try store.commit()
+        try store.addOutbound(F.outbound(2))
+        let discardedSeq = try XCTUnwrap(try store.outbound(id: F.id(2))).seq
+        try store.rollback()
+        try store.rollback()  // twice does nothing more
+
+        try store.addOutbound(F.outbound(2))  // the id is free again
+        _ = try store.addInbound(F.inbound(1))
+        try store.commit()
+        try store.rollback()  // after a commit: nothing to discard
+        XCTAssertEqual(try store.counts(), StoreCounts(outboxPending: 2, inbox: 1))
+        XCTAssertGreaterThan(
+            try XCTUnwrap(try store.outbound(id: F.id(2))).seq, discardedSeq,
+            "a seq handed out in a discarded group is not handed out again")
+    }
+
     func checkFailedWriteLeavesEarlierWritesOfTheGroupInPlace() throws {
         try store.addOutbound(F.outbound(1))
         XCTAssertThrowsError(try store.addOutbound(F.outbound(1)))

@@ -260,6 +260,59 @@ final class SQLiteMessageStoreTests: XCTestCase {
         try store.close()
     }
 
+    func testDiskFullIsReportedAndTheStoreRecoversAfterRollback() throws {
+        let store = try SQLiteMessageStore(path: path)
+        try store.addOutbound(F.outbound(1))
+        let committed = try XCTUnwrap(try store.addInbound(F.inbound(1)))
+        try store.commit()
+        // From here the file may not grow: a write that needs a page fails as on a full disk.
+        try store.setMaxPageCountForTesting(try store.pageCount())
+        var failure: Error?
+        for n: UInt8 in 2...50 where failure == nil {
+            do { _ = try store.addInbound(F.inbound(n, body: [UInt8](repeating: n, count: 4_096))) } catch { failure = error }
+        }
+        XCTAssertEqual(failure as? StoreError, .diskFull(path), "got \(String(describing: failure))")
+        XCTAssertThrowsError(try store.commit(), "a group the disk refused must not be committed") {
+            XCTAssertEqual($0 as? StoreError, .diskFull(path))
+        }
+        try store.rollback()
+
+        XCTAssertEqual(try store.counts(), StoreCounts(outboxPending: 1, inbox: 1), "nothing committed was lost")
+        XCTAssertEqual(try store.inbox(afterSeq: 0, limit: 100), [committed])
+        XCTAssertEqual(try store.outbound(id: F.id(1)), F.stored(F.outbound(1), seq: 1))
+        try store.commit()  // nothing left to commit, and no error left behind
+
+        try store.setMaxPageCountForTesting(1 << 30)  // space is back
+        try store.addOutbound(F.outbound(2))
+        XCTAssertNotNil(try store.addInbound(F.inbound(2, body: [UInt8](repeating: 2, count: 4_096))))
+        try store.commit()
+        try store.close()
+        let reopened = try SQLiteMessageStore(path: path)
+        XCTAssertEqual(try reopened.counts(), StoreCounts(outboxPending: 2, inbox: 2))
+        try reopened.close()
+    }
+
+    func testDiskFullSaysWhatToDoInOneLine() {
+        let text = StoreError.diskFull("/var/lib/ferry/ferry.db").description
+        XCTAssertTrue(text.contains("/var/lib/ferry/ferry.db") && text.contains("full") && text.contains("free space"), text)
+        XCTAssertFalse(text.contains("\n"))
+    }
+
+    func testRollbackAfterSQLiteRolledBackOnItsOwnLeavesTheStoreWorking() throws {
+        let store = try SQLiteMessageStore(path: path)
+        try store.addOutbound(F.outbound(1))
+        try store.commit()
+        try store.addOutbound(F.outbound(2))
+        // What SQLite may do by itself after SQLITE_FULL or SQLITE_IOERR mid-group.
+        try store.executeRawSQLForTesting("ROLLBACK")
+        try store.rollback()
+        try store.addOutbound(F.outbound(3))
+        try store.commit()  // no `uncommittedWritesLost`: the caller already discarded the group
+        XCTAssertNil(try store.outbound(id: F.id(2)))
+        XCTAssertEqual(try store.counts().outboxPending, 2)
+        try store.close()
+    }
+
     func testUsingAClosedStoreThrows() throws {
         let store = try SQLiteMessageStore(path: path)
         try store.close()
