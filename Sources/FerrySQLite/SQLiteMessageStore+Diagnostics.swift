@@ -17,6 +17,11 @@ extension SQLiteMessageStore {
         try read { db in try Schema.migrator.appliedMigrations(db) }
     }
 
+    /// SQLite's page size for this file, in bytes.
+    func pageSizeBytes() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0 }
+    }
+
     /// How many pages the database has, as this connection sees it (uncommitted writes included).
     func pageCount() throws -> Int {
         try read { db in try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0 }

@@ -34,11 +34,14 @@ public final class SQLiteMessageStore: MessageStore {
     /// not handed out again (SQLiteMessageStore+Outbox.swift).
     var outboxSeqHandedOut: Int64 = 0
 
-    /// Opens (or creates) the store at `path`, switches it to WAL and applies pending migrations.
+    /// Opens (or creates) the store at `path`: makes the database file and SQLite's `-wal` and `-shm`
+    /// files readable by this user only (mode 0600), checks the file is not damaged
+    /// (`PRAGMA quick_check`), switches it to WAL and applies pending migrations.
     ///
-    /// - Throws: `StoreError.corrupt` if the file is not a SQLite database,
-    ///   `SQLiteStoreError.newerSchema` if a newer ferry migrated it, and GRDB's `DatabaseError` for
-    ///   any other SQLite failure (missing directory, permissions, …).
+    /// - Throws: `SQLiteStoreError.cannotCreate` or `.cannotRestrict` if the file cannot be created or
+    ///   made private, `StoreError.corrupt` if it is not a SQLite database or is damaged (the message
+    ///   says what to do), `SQLiteStoreError.newerSchema` if a newer ferry migrated it, and GRDB's
+    ///   `DatabaseError` for any other SQLite failure.
     public convenience init(path: String) throws {
         try self.init(path: path, migratingUpTo: nil)
     }
@@ -48,11 +51,13 @@ public final class SQLiteMessageStore: MessageStore {
     /// makes of it.
     init(path: String, migratingUpTo lastMigration: String?) throws {
         self.path = path
+        try Self.restrictFileModes(path: path)
         do {
             dbQueue = try DatabaseQueue(path: path, configuration: Self.configuration(path: path))
+            try Self.checkNotDamaged(dbQueue, path: path)
             try Self.migrate(dbQueue, path: path, upTo: lastMigration)
         } catch let error as DatabaseError where Self.meansNotADatabase(error) {
-            throw StoreError.corrupt("\(path) is not a usable SQLite database: \(error.message ?? "\(error)")")
+            throw Self.damaged(path, detail: error.message ?? "\(error)")
         }
     }
 
@@ -148,42 +153,5 @@ public final class SQLiteMessageStore: MessageStore {
             groupOpen = false
             throw SQLiteStoreError.uncommittedWritesLost
         }
-    }
-
-    // MARK: - Opening
-
-    private static func configuration(path: String) -> Configuration {
-        var config = Configuration()
-        config.label = "ferry.store"
-        config.foreignKeysEnabled = true
-        config.busyMode = .timeout(SQLiteLimits.busyTimeoutSeconds)
-        // The group transaction deliberately outlives each GRDB access block.
-        config.allowsUnsafeTransactions = true
-        // WAL is set here rather than with `config.journalMode = .wal`, because GRDB's WAL setup
-        // lowers `synchronous` to NORMAL, which can lose the last commits on power loss.
-        config.prepareDatabase { db in
-            let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") ?? "unknown"
-            guard mode.lowercased() == "wal" else {
-                throw SQLiteStoreError.walUnavailable(path: path, journalMode: mode)
-            }
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        return config
-    }
-
-    private static func migrate(_ dbQueue: DatabaseQueue, path: String, upTo lastMigration: String?) throws {
-        let migrator = Schema.migrator
-        if let lastMigration { return try migrator.migrate(dbQueue, upTo: lastMigration) }
-        let upToDate = try dbQueue.inDatabase { db in
-            guard try !migrator.hasBeenSuperseded(db) else { throw SQLiteStoreError.newerSchema(path: path) }
-            return try migrator.hasCompletedMigrations(db)
-        }
-        // Reopening an up-to-date file takes no write lock, so a second connection (tooling, or a
-        // test) can open the store while the node holds its group transaction.
-        if !upToDate { try migrator.migrate(dbQueue) }
-    }
-
-    private static func meansNotADatabase(_ error: DatabaseError) -> Bool {
-        error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT
     }
 }

@@ -182,6 +182,59 @@ final class SQLiteMessageStoreTests: XCTestCase {
         }
     }
 
+    func testOpeningADatabaseWithDamagedPagesThrowsCorruptAndSaysWhatToDo() throws {
+        let store = try SQLiteMessageStore(path: path)
+        for n: UInt8 in 1...120 { _ = try store.addInbound(F.inbound(n, body: [UInt8](repeating: n, count: 2_000))) }
+        try store.commit()
+        let pageBytes = try store.pageSizeBytes()
+        try store.close()  // the last connection checkpoints the log into the file
+
+        let healthy = directory.url.appendingPathComponent("healthy.sqlite").path
+        try FileManager.default.copyItem(atPath: path, toPath: healthy)
+        let copy = try SQLiteMessageStore(path: healthy)
+        XCTAssertEqual(try copy.counts().inbox, 120, "an undamaged file opens")
+        try copy.close()
+
+        // Three pages in the middle of the file (inbox rows, which opening never reads) become garbage,
+        // as after a bad sector or a torn copy.
+        let file = try FileHandle(forUpdating: URL(fileURLWithPath: path))
+        let size = try file.seekToEnd()
+        XCTAssertGreaterThan(size, UInt64(pageBytes * 40), "the test needs a file of many pages")
+        try file.seek(toOffset: (size / 2) / UInt64(pageBytes) * UInt64(pageBytes))
+        try file.write(contentsOf: Data(repeating: 0x42, count: pageBytes * 3))
+        try file.close()
+
+        XCTAssertThrowsError(try SQLiteMessageStore(path: path), "a damaged file must not be served from") { error in
+            guard case .corrupt(let what)? = error as? StoreError else {
+                return XCTFail("expected StoreError.corrupt, got \(error)")
+            }
+            let text = (error as? StoreError)?.description ?? ""
+            XCTAssertTrue(what.contains(self.path), text)
+            XCTAssertTrue(text.contains("backup") && text.contains("aside"), "says what to do: \(text)")
+            XCTAssertFalse(text.contains("\n"), "one line: \(text)")
+        }
+    }
+
+    func testDatabaseFilesAreReadableOnlyByTheOwner() throws {
+        let store = try SQLiteMessageStore(path: path)
+        try store.addOutbound(F.outbound(1))
+        try store.commit()
+        for file in [path, path + "-wal", path + "-shm"] {
+            XCTAssertEqual(try mode(of: file), 0o600, file)
+        }
+        try store.close()
+
+        // A file an older ferry left readable by others is restricted on the next open.
+        XCTAssertEqual(chmod(path, 0o644), 0)
+        let reopened = try SQLiteMessageStore(path: path)
+        try reopened.addOutbound(F.outbound(2))
+        try reopened.commit()
+        for file in [path, path + "-wal", path + "-shm"] {
+            XCTAssertEqual(try mode(of: file), 0o600, file)
+        }
+        try reopened.close()
+    }
+
     func testOpeningInAMissingDirectoryThrows() {
         let missing = directory.url.appendingPathComponent("no/such/dir/store.sqlite").path
         XCTAssertThrowsError(try SQLiteMessageStore(path: missing))
@@ -318,6 +371,12 @@ final class SQLiteMessageStoreTests: XCTestCase {
         try store.close()
         XCTAssertThrowsError(try store.counts()) { XCTAssertEqual($0 as? SQLiteStoreError, .closed) }
         XCTAssertThrowsError(try store.addOutbound(F.outbound(1))) { XCTAssertEqual($0 as? SQLiteStoreError, .closed) }
+    }
+
+    /// The permission bits of `file`.
+    private func mode(of file: String) throws -> Int {
+        let attributes = try FileManager.default.attributesOfItem(atPath: file)
+        return try XCTUnwrap(attributes[.posixPermissions] as? Int) & 0o777
     }
 
     /// `bytes` as an SQL blob literal.
