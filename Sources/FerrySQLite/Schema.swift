@@ -77,9 +77,9 @@ enum Schema {
     }
 
     /// v1 handed out `MAX(seq) + 1`, so once the newest outbox row was gone its seq came back and a
-    /// link's cursor could skip the new message. The counter only grows; it starts at v1's MAX(seq),
-    /// the most v1 can have handed out that a cursor may still hold (an expired newest row's seq
-    /// above it was already reusable under v1, so nothing better is known).
+    /// link's cursor could skip the new message. The counter only grows. It starts at v1's MAX(seq),
+    /// so new messages sort after every kept row; seqs of rows v1 already removed may lie above it,
+    /// but no cursor holds them: cursors live in memory and the migration runs at a restart.
     private static func createOutboxSeqCounter(_ db: Database) throws {
         try db.execute(
             sql: """
