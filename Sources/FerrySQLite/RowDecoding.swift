@@ -28,6 +28,8 @@ struct ColumnList {
         table: "outbox",
         ["id", "seq", "destination", "kind", "envelope", "ack_hash", "created_at", "expires_at", "delivered_at",
          "receipt_at", "opened_at"])
+    /// An identity's stored record (`SELECT record FROM identities`).
+    static let identityRecord = ColumnList(table: "identities", ["record"])
     static let inbox = ColumnList(
         table: "inbox",
         ["seq", "id", "from_address", "content_type", "body", "sent_at", "received_at", "path", "hops", "ack_secret",

@@ -5,4 +5,7 @@ enum SQLiteLimits {
     /// holds the only writer connection, so waiting at all is rare; five seconds rides out a checkpoint
     /// or a reader without stalling the loop for long.
     static let busyTimeoutSeconds: Double = 5
+    /// How much of SQLite's description of a damaged file goes into the one-line error; the rest
+    /// (`PRAGMA quick_check` can list a hundred problems) only matters to someone repairing it by hand.
+    static let damageDetailCharactersMax = 200
 }

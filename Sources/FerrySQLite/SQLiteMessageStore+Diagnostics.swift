@@ -17,6 +17,23 @@ extension SQLiteMessageStore {
         try read { db in try Schema.migrator.appliedMigrations(db) }
     }
 
+    /// SQLite's page size for this file, in bytes.
+    func pageSizeBytes() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0 }
+    }
+
+    /// How many pages the database has, as this connection sees it (uncommitted writes included).
+    func pageCount() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0 }
+    }
+
+    /// Caps the database at `pages` pages for this connection (`PRAGMA max_page_count`, never below
+    /// its current size). A write that needs another page then fails with SQLITE_FULL exactly as on a
+    /// full disk, which lets tests fill the "disk" without root or a small file system.
+    func setMaxPageCountForTesting(_ pages: Int) throws {
+        try read { db in _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(pages)") }
+    }
+
     /// Runs raw SQL inside the group transaction. Only tests use it, to damage rows on purpose.
     func executeRawSQLForTesting(_ sql: String) throws {
         try write { db in try db.execute(sql: sql) }

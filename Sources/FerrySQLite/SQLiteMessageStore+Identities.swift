@@ -4,8 +4,20 @@ import Foundation
 import GRDB
 
 extension SQLiteMessageStore {
-    public func putIdentity(_ record: [UInt8], for address: Address) throws {
-        try write { db in
+    @discardableResult
+    public func putIdentity(_ record: [UInt8], for address: Address) throws -> Bool {
+        let offered = try IdentityRecordOrder.decodeOffered(record, for: address)
+        // Read first, so the usual case (a peer's unchanged record, sent with every hello and message)
+        // takes no write lock.
+        let stored = try read { db in
+            let row = try Row.fetchOne(
+                db, sql: "SELECT record FROM identities WHERE address = ?", arguments: [address.sqlValue])
+            // A stored value that is not even a blob counts as undecodable, hence replaceable
+            // (IdentityRecordOrder says why), so its read error is deliberately dropped here.
+            return row.flatMap { try? RowReader(row: $0, columns: .identityRecord).bytes("record") }
+        }
+        guard IdentityRecordOrder.replaces(offered, stored: stored) else { return false }
+        return try write { db in
             // `updated` is for an operator inspecting the file (wall-clock milliseconds); nothing reads it.
             try db.execute(
                 sql: """
@@ -14,6 +26,7 @@ extension SQLiteMessageStore {
                     ON CONFLICT (address) DO UPDATE SET record = excluded.record, updated = excluded.updated
                     """,
                 arguments: [address.sqlValue, Data(record)])
+            return true
         }
     }
 
@@ -22,7 +35,7 @@ extension SQLiteMessageStore {
             guard let row = try Row.fetchOne(
                 db, sql: "SELECT record FROM identities WHERE address = ?", arguments: [address.sqlValue])
             else { return nil }
-            return try RowReader(row: row, columns: ColumnList(table: "identities", ["record"])).bytes("record")
+            return try RowReader(row: row, columns: .identityRecord).bytes("record")
         }
     }
 

@@ -6,7 +6,12 @@ import GRDB
 extension SQLiteMessageStore {
     public func addInbound(_ message: InboundMessage) throws -> InboundMessage? {
         try write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM inbox WHERE id = ?", arguments: [message.id.sqlValue]) != nil {
+            // The same id under another ack secret is another message (a decoy, or a sender's bug), not
+            // a copy: only the pair identifies a message (schema v2's UNIQUE (id, ack_secret)).
+            if try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM inbox WHERE id = ? AND ack_secret = ?",
+                arguments: [message.id.sqlValue, Data(message.ackSecret)]) != nil
+            {
                 return nil
             }
             // `seq` is left to AUTOINCREMENT; the caller's value is ignored, as in the protocol.
@@ -27,10 +32,12 @@ extension SQLiteMessageStore {
         }
     }
 
-    public func inbound(id: MessageID) throws -> InboundMessage? {
+    public func inbound(id: MessageID) throws -> [InboundMessage] {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT \(ColumnList.inbox.sql) FROM inbox WHERE id = ?", arguments: [id.sqlValue])
-                .map(InboundMessage.init(row:))
+            try Row.fetchAll(
+                db, sql: "SELECT \(ColumnList.inbox.sql) FROM inbox WHERE id = ? ORDER BY seq LIMIT ?",
+                arguments: [id.sqlValue, StoreLimits.inboundCopiesPerIDMax]
+            ).map(InboundMessage.init(row:))
         }
     }
 
@@ -46,21 +53,23 @@ extension SQLiteMessageStore {
 
     // MARK: Seen ids
 
-    public func markSeen(id: MessageID, until: Timestamp) throws {
+    public func markSeen(id: MessageID, ackHash: [UInt8], until: Timestamp) throws {
         try write { db in
             // Marking again only ever extends the memory, never shortens it.
             try db.execute(
                 sql: """
-                    INSERT INTO seen (id, until) VALUES (?, ?)
-                    ON CONFLICT (id) DO UPDATE SET until = MAX(until, excluded.until)
+                    INSERT INTO seen (id, ack_hash, until) VALUES (?, ?, ?)
+                    ON CONFLICT (id, ack_hash) DO UPDATE SET until = MAX(until, excluded.until)
                     """,
-                arguments: [id.sqlValue, until.sqlValue])
+                arguments: [id.sqlValue, Data(ackHash), until.sqlValue])
         }
     }
 
-    public func isSeen(id: MessageID) throws -> Bool {
+    public func isSeen(id: MessageID, ackHash: [UInt8]) throws -> Bool {
         try read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM seen WHERE id = ?", arguments: [id.sqlValue]) != nil
+            try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM seen WHERE id = ? AND ack_hash = ?", arguments: [id.sqlValue, Data(ackHash)]
+            ) != nil
         }
     }
 

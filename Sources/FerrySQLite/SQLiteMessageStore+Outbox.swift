@@ -11,19 +11,36 @@ extension SQLiteMessageStore {
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM outbox WHERE id = ?", arguments: [message.id.sqlValue]) != nil {
                 throw StoreError.duplicate(message.id)
             }
+            let seq = try nextOutboxSeq(db)
             try db.execute(
                 sql: """
                     INSERT INTO outbox (id, seq, destination, kind, envelope, ack_hash,
                                         created_at, expires_at, delivered_at, receipt_at, opened_at)
-                    VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox), ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    message.id.sqlValue, message.destination.sqlValue, Int64(message.kind.rawValue),
+                    message.id.sqlValue, seq, message.destination.sqlValue, Int64(message.kind.rawValue),
                     Data(message.envelope), Data(message.ackHash), message.createdAt.sqlValue,
                     message.expiresAt.sqlValue, message.deliveredAt?.sqlValue, message.receiptAt?.sqlValue,
                     message.openedAt?.sqlValue,
                 ])
         }
+    }
+
+    /// Takes the next outbox seq from the counter (schema v2), which survives restarts. The counter
+    /// rolls back with a discarded group, so it never goes below what this connection handed out
+    /// (`outboxSeqHandedOut`) either.
+    private func nextOutboxSeq(_ db: Database) throws -> Int64 {
+        try db.execute(
+            sql: "UPDATE counters SET value = MAX(value + 1, ?) WHERE name = ?",
+            arguments: [outboxSeqHandedOut + 1, Schema.outboxSeqCounter])
+        guard db.changesCount == 1,
+            let row = try Row.fetchOne(
+                db, sql: "SELECT value FROM counters WHERE name = ?", arguments: [Schema.outboxSeqCounter])
+        else { throw StoreError.corrupt("counters has no \(Schema.outboxSeqCounter) row") }
+        let seq = try RowReader(row: row, columns: ColumnList(table: "counters", ["value"])).int64("value")
+        outboxSeqHandedOut = seq
+        return seq
     }
 
     public func outbound(id: MessageID) throws -> OutboundMessage? {

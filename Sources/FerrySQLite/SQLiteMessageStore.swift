@@ -13,32 +13,57 @@ import GRDB
 /// **Threading.** One connection, used from the loop thread only. The type is deliberately not
 /// `Sendable`: the open group transaction is connection state that must not be shared.
 ///
+/// **Disk errors.** A write or commit the disk refuses (SQLITE_FULL, reported as
+/// `StoreError.diskFull`, or SQLITE_IOERR) fails the whole group: it may have stopped the core halfway
+/// through an operation, and the driver tells every peer and client the group failed, so no part of
+/// it may be committed later. Writes and commits throw that error until `rollback()` discards the
+/// group; after that the store works normally, and writes succeed again once there is space.
+///
 /// Dropping the store without `close()` behaves like a crash: uncommitted writes are rolled back.
 public final class SQLiteMessageStore: MessageStore {
     private let dbQueue: DatabaseQueue
     private let path: String
-    /// True from the write that opened a group transaction until the `commit()` that ends it. It lets
-    /// the store notice when SQLite rolled that transaction back on its own after a disk error.
+    /// True from the write that opened a group transaction until the `commit()` or `rollback()` that
+    /// ends it. It lets the store notice when SQLite rolled that transaction back on its own.
     private var groupOpen = false
+    /// The disk error that failed the open group, if any (see "Disk errors" above).
+    private var groupFailure: (any Error)?
     private var closed = false
+    /// The highest outbox seq this connection handed out. The counter in the database rolls back with
+    /// a discarded group; this does not, so a seq the core may already have put in a link's cursor is
+    /// not handed out again (SQLiteMessageStore+Outbox.swift).
+    var outboxSeqHandedOut: Int64 = 0
 
-    /// Opens (or creates) the store at `path`, switches it to WAL and applies pending migrations.
+    /// Opens (or creates) the store at `path`: makes the database file and SQLite's `-wal` and `-shm`
+    /// files readable by this user only (mode 0600), checks the file is not damaged
+    /// (`PRAGMA quick_check`), switches it to WAL and applies pending migrations.
     ///
-    /// - Throws: `StoreError.corrupt` if the file is not a SQLite database,
-    ///   `SQLiteStoreError.newerSchema` if a newer ferry migrated it, and GRDB's `DatabaseError` for
-    ///   any other SQLite failure (missing directory, permissions, …).
-    public init(path: String) throws {
+    /// - Throws: `SQLiteStoreError.cannotCreate` or `.cannotRestrict` if the file cannot be created or
+    ///   made private, `StoreError.corrupt` if it is not a SQLite database or is damaged (the message
+    ///   says what to do), `SQLiteStoreError.newerSchema` if a newer ferry migrated it, and GRDB's
+    ///   `DatabaseError` for any other SQLite failure.
+    public convenience init(path: String) throws {
+        try self.init(path: path, migratingUpTo: nil)
+    }
+
+    /// Opens the store applying migrations only up to `lastMigration` (all of them when nil). Only
+    /// tests stop early, to build a file as an older ferry left it and check what the next migration
+    /// makes of it.
+    init(path: String, migratingUpTo lastMigration: String?) throws {
         self.path = path
+        try Self.restrictFileModes(path: path)
         do {
             dbQueue = try DatabaseQueue(path: path, configuration: Self.configuration(path: path))
-            try Self.migrate(dbQueue, path: path)
+            try Self.checkNotDamaged(dbQueue, path: path)
+            try Self.migrate(dbQueue, path: path, upTo: lastMigration)
         } catch let error as DatabaseError where Self.meansNotADatabase(error) {
-            throw StoreError.corrupt("\(path) is not a usable SQLite database: \(error.message ?? "\(error)")")
+            throw Self.damaged(path, detail: error.message ?? "\(error)")
         }
     }
 
     /// Commits pending writes, then closes the connection. Later calls on the store throw
-    /// `SQLiteStoreError.closed`; closing twice does nothing.
+    /// `SQLiteStoreError.closed`; closing twice does nothing. After a failed commit, `rollback()`
+    /// first: close will not commit a group the disk refused.
     public func close() throws {
         guard !closed else { return }
         try commit()
@@ -49,12 +74,25 @@ public final class SQLiteMessageStore: MessageStore {
     /// Commits the open group transaction, if any. With no write since the last commit it does nothing.
     public func commit() throws {
         try access { db in
-            try checkGroupNotLost(db)
+            try checkGroupUsable(db)
             guard db.isInsideTransaction else { return }
-            // If COMMIT fails (busy, disk full) the group stays open or is rolled back; either way
-            // `groupOpen` stays true, so the next write or commit retries or reports the loss.
-            try db.commit()
+            // If COMMIT fails the group stays open (busy: a later commit may retry) or fails for good
+            // (disk error); either way `groupOpen` stays true until `rollback()`, which the driver
+            // calls since it acknowledged nothing.
+            try failingGroupOnDiskError { try db.commit() }
             groupOpen = false
+        }
+    }
+
+    /// Rolls the open group transaction back, if there is one, and clears any disk error that failed
+    /// it. With no write since the last commit it does nothing.
+    public func rollback() throws {
+        try access { db in
+            // SQLite may have rolled the group back on its own (after SQLITE_FULL or SQLITE_IOERR);
+            // then there is no transaction to end, only this store's record of it to clear.
+            if db.isInsideTransaction { try db.rollback() }
+            groupOpen = false
+            groupFailure = nil
         }
     }
 
@@ -63,14 +101,14 @@ public final class SQLiteMessageStore: MessageStore {
     /// Runs a write inside the current group transaction, opening one if needed.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         try access { db in
-            try checkGroupNotLost(db)
+            try checkGroupUsable(db)
             if !db.isInsideTransaction {
                 // IMMEDIATE takes the write lock now, so a busy database fails here, before any
                 // write of the group, rather than halfway through it.
                 try db.beginTransaction(.immediate)
                 groupOpen = true
             }
-            return try body(db)
+            return try failingGroupOnDiskError { try body(db) }
         }
     }
 
@@ -82,7 +120,29 @@ public final class SQLiteMessageStore: MessageStore {
 
     private func access<T>(_ body: (Database) throws -> T) throws -> T {
         guard !closed else { throw SQLiteStoreError.closed }
-        return try dbQueue.inDatabase(body)
+        do { return try dbQueue.inDatabase(body) } catch let error as DatabaseError { throw reported(error) }
+    }
+
+    /// SQLite's error as the store reports it: a full disk in words an operator can act on.
+    private func reported(_ error: DatabaseError) -> any Error {
+        error.resultCode == .SQLITE_FULL ? StoreError.diskFull(path) : error
+    }
+
+    /// Runs a step of the group; if the disk refuses it, the group is failed for good.
+    private func failingGroupOnDiskError<T>(_ step: () throws -> T) throws -> T {
+        do { return try step() } catch let error as DatabaseError
+            where error.resultCode == .SQLITE_FULL || error.resultCode == .SQLITE_IOERR
+        {
+            let failure = reported(error)
+            groupFailure = failure
+            throw failure
+        }
+    }
+
+    /// Refuses to carry on with a group the disk failed, or that SQLite rolled back by itself.
+    private func checkGroupUsable(_ db: Database) throws {
+        if let groupFailure { throw groupFailure }
+        try checkGroupNotLost(db)
     }
 
     /// SQLite rolls a transaction back by itself after some errors (SQLITE_FULL, SQLITE_IOERR, …).
@@ -93,41 +153,5 @@ public final class SQLiteMessageStore: MessageStore {
             groupOpen = false
             throw SQLiteStoreError.uncommittedWritesLost
         }
-    }
-
-    // MARK: - Opening
-
-    private static func configuration(path: String) -> Configuration {
-        var config = Configuration()
-        config.label = "ferry.store"
-        config.foreignKeysEnabled = true
-        config.busyMode = .timeout(SQLiteLimits.busyTimeoutSeconds)
-        // The group transaction deliberately outlives each GRDB access block.
-        config.allowsUnsafeTransactions = true
-        // WAL is set here rather than with `config.journalMode = .wal`, because GRDB's WAL setup
-        // lowers `synchronous` to NORMAL, which can lose the last commits on power loss.
-        config.prepareDatabase { db in
-            let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") ?? "unknown"
-            guard mode.lowercased() == "wal" else {
-                throw SQLiteStoreError.walUnavailable(path: path, journalMode: mode)
-            }
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        return config
-    }
-
-    private static func migrate(_ dbQueue: DatabaseQueue, path: String) throws {
-        let migrator = Schema.migrator
-        let upToDate = try dbQueue.inDatabase { db in
-            guard try !migrator.hasBeenSuperseded(db) else { throw SQLiteStoreError.newerSchema(path: path) }
-            return try migrator.hasCompletedMigrations(db)
-        }
-        // Reopening an up-to-date file takes no write lock, so a second connection (tooling, or a
-        // test) can open the store while the node holds its group transaction.
-        if !upToDate { try migrator.migrate(dbQueue) }
-    }
-
-    private static func meansNotADatabase(_ error: DatabaseError) -> Bool {
-        error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT
     }
 }

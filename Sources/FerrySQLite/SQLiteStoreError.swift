@@ -1,6 +1,6 @@
 /// Errors only the SQLite store can report. SQLite's own errors pass through as GRDB's
-/// `DatabaseError`; a file that is not a database, or a row that does not decode, is
-/// `StoreError.corrupt`.
+/// `DatabaseError`, except a full disk (`StoreError.diskFull`); a file that is not a database, or a
+/// row that does not decode, is `StoreError.corrupt`.
 public enum SQLiteStoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// SQLite refused write-ahead logging for the file (for example on a file system without shared
     /// memory support); the store will not run in another journal mode.
@@ -13,6 +13,10 @@ public enum SQLiteStoreError: Error, Equatable, Sendable, CustomStringConvertibl
     case uncommittedWritesLost
     /// The store was used after `close()`.
     case closed
+    /// The database file does not exist and could not be created.
+    case cannotCreate(path: String, reason: String)
+    /// One of the store's files could not be made readable by this user only (mode 0600).
+    case cannotRestrict(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -24,6 +28,10 @@ public enum SQLiteStoreError: Error, Equatable, Sendable, CustomStringConvertibl
             return "SQLite rolled back the uncommitted writes after an error; they must not be acknowledged"
         case .closed:
             return "the message store is closed"
+        case .cannotCreate(let path, let reason):
+            return "cannot create \(path): \(reason); check that its directory exists and is writable"
+        case .cannotRestrict(let path, let reason):
+            return "cannot make \(path) private (mode 0600): \(reason); it must belong to the user running ferry"
         }
     }
 }

@@ -90,6 +90,49 @@ final class NodeCoreTests: XCTestCase {
         XCTAssertTrue(Digests.proofMatches(proof, ackHash: try XCTUnwrap(pair.a.store.outbound(id: id)).ackHash))
     }
 
+    func testADecoyReusingTheIDNeitherBlocksNorAnswersForTheRealMessage() throws {
+        let pair = try CorePair()
+        let first = pair.connect()
+        pair.blackholedFromA = [first.a]  // the real message is lost on this link
+        let id = try pair.send("the real one")
+        XCTAssertTrue(pair.b.delivered.isEmpty)
+        // Someone who learnt the id seals their own message to B under it, with another ack secret.
+        let attacker = try NodeIdentity.generate()
+        let attackerRecord = try attacker.record(created: pair.now.wall, expires: pair.now.wall.adding(milliseconds: 10_000_000))
+        let decoy = try EnvelopeSeal.seal(
+            .init(
+                id: id, created: pair.now.wall, expires: pair.now.wall.adding(milliseconds: 60_000), contentType: .text,
+                body: Array("decoy".utf8), ackSecret: [UInt8](repeating: 0xEE, count: 32)),
+            to: pair.b.verified, from: attacker, senderRecord: attackerRecord)
+        let frame = Frame.envelope(decoy.encoded()).encoded()
+        pair.apply(pair.b.core.linkReceived(first.b, bytes: frame, now: pair.now), at: pair.b)
+        pair.run()
+        XCTAssertEqual(pair.b.delivered.map(\.from), [attacker.address], "the decoy is a message from its own sender")
+
+        pair.disconnect(first)
+        pair.connect()  // A offers the real message again
+        XCTAssertEqual(
+            pair.b.delivered.map(\.from), [attacker.address, pair.a.address], "the real message is delivered too")
+        XCTAssertEqual(pair.a.proofs, [id], "and answered with its own proof, not the decoy's")
+        XCTAssertNotNil(try pair.a.store.outbound(id: id)?.deliveredAt)
+    }
+
+    func testWhileTheRecipientsStoreRefusesWritesNothingIsProvenAndTheMessageArrivesLater() throws {
+        let pair = try CorePair()
+        pair.connect()
+        pair.b.store.failWrites = StoreError.diskFull("b/ferry.db")
+        let id = try pair.send("wait for space")
+        XCTAssertTrue(pair.b.delivered.isEmpty)
+        XCTAssertTrue(pair.a.proofs.isEmpty, "B could not store the message, so it must not prove it")
+        XCTAssertEqual(try pair.a.store.counts().outboxPending, 1, "A keeps custody")
+
+        pair.b.store.failWrites = nil
+        try pair.b.store.rollback()
+        pair.connect()
+        XCTAssertEqual(pair.b.delivered.map(\.id), [id])
+        XCTAssertEqual(pair.a.proofs, [id])
+    }
+
     func testMessagesInFlightOnALinkThatLosesTheTieBreakMoveToTheWinner() throws {
         let pair = try CorePair()
         let first = pair.connect()

@@ -27,6 +27,14 @@ final class InMemoryStoreContractTests: MessageStoreContractTests {
     func testCountsReflectOutboxStateAndInbox() throws { try checkCountsReflectOutboxStateAndInbox() }
     func testCommitKeepsEverythingReadable() throws { try checkCommitKeepsEverythingReadable() }
     func testFailedWriteLeavesEarlierWritesOfTheGroupInPlace() throws { try checkFailedWriteLeavesEarlierWritesOfTheGroupInPlace() }
+    func testOutboxSeqIsNeverReusedAfterTheNewestMessageGoes() throws { try checkOutboxSeqIsNeverReusedAfterTheNewestMessageGoes() }
+    func testSameIDWithAnotherAckSecretIsAnotherInboundMessage() throws { try checkSameIDWithAnotherAckSecretIsAnotherInboundMessage() }
+    func testInboundByIDReturnsAtMostTheBoundOldestFirst() throws { try checkInboundByIDReturnsAtMostTheBoundOldestFirst() }
+    func testSeenIsKeyedOnIDAndAckHash() throws { try checkSeenIsKeyedOnIDAndAckHash() }
+    func testAnOlderIdentityRecordNeverReplacesANewerOne() throws { try checkAnOlderIdentityRecordNeverReplacesANewerOne() }
+    func testAnIdentityRecordThatDoesNotDecodeIsRefused() throws { try checkAnIdentityRecordThatDoesNotDecodeIsRefused() }
+    func testRollbackDropsUncommittedWritesAndKeepsCommittedOnes() throws { try checkRollbackDropsUncommittedWritesAndKeepsCommittedOnes() }
+    func testWritesAndCommitsWorkAfterARollback() throws { try checkWritesAndCommitsWorkAfterARollback() }
 }
 
 final class SQLiteStoreContractTests: MessageStoreContractTests {
@@ -68,4 +76,12 @@ final class SQLiteStoreContractTests: MessageStoreContractTests {
     func testCountsReflectOutboxStateAndInbox() throws { try checkCountsReflectOutboxStateAndInbox() }
     func testCommitKeepsEverythingReadable() throws { try checkCommitKeepsEverythingReadable() }
     func testFailedWriteLeavesEarlierWritesOfTheGroupInPlace() throws { try checkFailedWriteLeavesEarlierWritesOfTheGroupInPlace() }
+    func testOutboxSeqIsNeverReusedAfterTheNewestMessageGoes() throws { try checkOutboxSeqIsNeverReusedAfterTheNewestMessageGoes() }
+    func testSameIDWithAnotherAckSecretIsAnotherInboundMessage() throws { try checkSameIDWithAnotherAckSecretIsAnotherInboundMessage() }
+    func testInboundByIDReturnsAtMostTheBoundOldestFirst() throws { try checkInboundByIDReturnsAtMostTheBoundOldestFirst() }
+    func testSeenIsKeyedOnIDAndAckHash() throws { try checkSeenIsKeyedOnIDAndAckHash() }
+    func testAnOlderIdentityRecordNeverReplacesANewerOne() throws { try checkAnOlderIdentityRecordNeverReplacesANewerOne() }
+    func testAnIdentityRecordThatDoesNotDecodeIsRefused() throws { try checkAnIdentityRecordThatDoesNotDecodeIsRefused() }
+    func testRollbackDropsUncommittedWritesAndKeepsCommittedOnes() throws { try checkRollbackDropsUncommittedWritesAndKeepsCommittedOnes() }
+    func testWritesAndCommitsWorkAfterARollback() throws { try checkWritesAndCommitsWorkAfterARollback() }
 }

@@ -51,10 +51,11 @@ class MessageStoreContractTests: XCTestCase {
 
         let inbound = F.inbound(2, body: [])
         XCTAssertEqual(try store.addInbound(inbound)?.body, [])
-        XCTAssertEqual(try store.inbound(id: inbound.id)?.body, [])
+        XCTAssertEqual(try store.inbound(id: inbound.id).map(\.body), [[]])
 
-        try store.putIdentity([], for: F.address(3))
-        XCTAssertEqual(try store.identity(for: F.address(3)), [])
+        let record = F.identityRecord(3, created: 1, kemKey: [])
+        try store.putIdentity(record, for: F.address(3))
+        XCTAssertEqual(try store.identity(for: F.address(3)), record)
     }
 
     func checkAddingDuplicateOutboundThrowsAndKeepsOriginal() throws {
@@ -94,6 +95,22 @@ class MessageStoreContractTests: XCTestCase {
         try store.markDelivered(id: F.id(4), at: now)
         XCTAssertEqual(try store.pendingOutbound(to: F.address(1), now: now, afterSeq: seqs[2], limit: 10).map(\.id), [F.id(5)])
         XCTAssertEqual(try store.pendingOutbound(to: F.address(1), now: now, afterSeq: seqs[4], limit: 10), [])
+    }
+
+    func checkOutboxSeqIsNeverReusedAfterTheNewestMessageGoes() throws {
+        try store.addOutbound(F.outbound(1))
+        try store.addOutbound(F.outbound(2))
+        try store.addOutbound(F.outbound(3, expires: 100))
+        let handedOut = try (1...3).map { try XCTUnwrap(try store.outbound(id: F.id($0))).seq }
+        // The newest message expires; a link's cursor may already stand at its seq.
+        XCTAssertEqual(try store.expireOutbound(before: F.time(1_000)), 1)
+        try store.addOutbound(F.outbound(4))
+        let next = try XCTUnwrap(try store.outbound(id: F.id(4))).seq
+        XCTAssertGreaterThan(next, handedOut.max()!, "a new message must not get the seq of a removed one")
+        let cursor = handedOut.max()!
+        XCTAssertEqual(
+            try store.pendingOutbound(to: F.address(1), now: F.time(1_000), afterSeq: cursor, limit: 10).map(\.id),
+            [F.id(4)], "a cursor past the removed message still finds the new one")
     }
 
     func checkExpiredAndDeliveredOutboundAreNotPending() throws {
@@ -169,17 +186,39 @@ class MessageStoreContractTests: XCTestCase {
         var expected = first
         expected.seq = 1
         XCTAssertEqual(stored[0], expected)
-        XCTAssertEqual(try store.inbound(id: F.id(2)), stored[1])
-        XCTAssertEqual(try store.inbound(id: F.id(3))?.path, .mesh)
-        XCTAssertNil(try store.inbound(id: F.id(4)))
+        XCTAssertEqual(try store.inbound(id: F.id(2)), [stored[1]])
+        XCTAssertEqual(try store.inbound(id: F.id(3)).map(\.path), [.mesh])
+        XCTAssertEqual(try store.inbound(id: F.id(4)), [])
     }
 
     func checkAddInboundReturnsNilForADuplicateAndChangesNothing() throws {
         let first = try XCTUnwrap(try store.addInbound(F.inbound(1)))
         XCTAssertNil(try store.addInbound(F.inbound(1, from: 5, body: [0xFF])))
-        XCTAssertEqual(try store.inbound(id: F.id(1)), first)
+        XCTAssertEqual(try store.inbound(id: F.id(1)), [first])
         XCTAssertEqual(try store.counts().inbox, 1)
         XCTAssertEqual(try store.addInbound(F.inbound(2))?.seq, first.seq + 1)
+    }
+
+    func checkSameIDWithAnotherAckSecretIsAnotherInboundMessage() throws {
+        // A decoy arrives first, reusing the real message's id under another ack secret.
+        let decoy = try XCTUnwrap(try store.addInbound(F.inbound(1, from: 6, body: [0xD0], secret: 0xEE)))
+        let real = try XCTUnwrap(try store.addInbound(F.inbound(1)), "the real message must still be stored")
+        XCTAssertGreaterThan(real.seq, decoy.seq)
+        XCTAssertEqual(try store.inbound(id: F.id(1)), [decoy, real], "both, oldest first")
+        XCTAssertNil(try store.addInbound(F.inbound(1)), "the same (id, ack secret) again is a duplicate")
+        XCTAssertNil(try store.addInbound(F.inbound(1, from: 6, secret: 0xEE)))
+        XCTAssertEqual(try store.counts().inbox, 2)
+        XCTAssertEqual(try store.inbox(afterSeq: 0, limit: 10), [decoy, real])
+    }
+
+    func checkInboundByIDReturnsAtMostTheBoundOldestFirst() throws {
+        let copies = StoreLimits.inboundCopiesPerIDMax + 3
+        var stored: [InboundMessage] = []
+        for n in 0..<copies {
+            stored.append(try XCTUnwrap(try store.addInbound(F.inbound(1, secret: UInt8(100 + n)))))
+        }
+        XCTAssertEqual(try store.counts().inbox, copies, "every distinct (id, ack secret) is kept")
+        XCTAssertEqual(try store.inbound(id: F.id(1)), Array(stored.prefix(StoreLimits.inboundCopiesPerIDMax)))
     }
 
     func checkInboxListsAfterSeqInOrderWithinLimit() throws {
@@ -193,38 +232,83 @@ class MessageStoreContractTests: XCTestCase {
     // MARK: Seen ids
 
     func checkSeenIdsAreRememberedUntilPurged() throws {
-        XCTAssertFalse(try store.isSeen(id: F.id(1)))
-        try store.markSeen(id: F.id(1), until: F.time(5_000))
-        try store.markSeen(id: F.id(2), until: F.time(9_000))
-        XCTAssertTrue(try store.isSeen(id: F.id(1)))
+        XCTAssertFalse(try store.isSeen(id: F.id(1), ackHash: F.ackHash(1)))
+        try store.markSeen(id: F.id(1), ackHash: F.ackHash(1), until: F.time(5_000))
+        try store.markSeen(id: F.id(2), ackHash: F.ackHash(2), until: F.time(9_000))
+        XCTAssertTrue(try store.isSeen(id: F.id(1), ackHash: F.ackHash(1)))
 
         // Purging forgets ids whose time ran out strictly before `now`.
         XCTAssertEqual(try store.purgeSeen(before: F.time(5_000)), 0)
         XCTAssertEqual(try store.purgeSeen(before: F.time(5_001)), 1)
-        XCTAssertFalse(try store.isSeen(id: F.id(1)))
-        XCTAssertTrue(try store.isSeen(id: F.id(2)))
+        XCTAssertFalse(try store.isSeen(id: F.id(1), ackHash: F.ackHash(1)))
+        XCTAssertTrue(try store.isSeen(id: F.id(2), ackHash: F.ackHash(2)))
     }
 
     func checkMarkingSeenAgainNeverShortensTheMemory() throws {
-        try store.markSeen(id: F.id(1), until: F.time(9_000))
-        try store.markSeen(id: F.id(1), until: F.time(1_000))
+        try store.markSeen(id: F.id(1), ackHash: F.ackHash(1), until: F.time(9_000))
+        try store.markSeen(id: F.id(1), ackHash: F.ackHash(1), until: F.time(1_000))
         XCTAssertEqual(try store.purgeSeen(before: F.time(5_000)), 0)
-        XCTAssertTrue(try store.isSeen(id: F.id(1)))
-        try store.markSeen(id: F.id(1), until: F.time(12_000))
+        XCTAssertTrue(try store.isSeen(id: F.id(1), ackHash: F.ackHash(1)))
+        try store.markSeen(id: F.id(1), ackHash: F.ackHash(1), until: F.time(12_000))
         XCTAssertEqual(try store.purgeSeen(before: F.time(10_000)), 0)
         XCTAssertEqual(try store.purgeSeen(before: F.time(12_001)), 1)
+    }
+
+    func checkSeenIsKeyedOnIDAndAckHash() throws {
+        try store.markSeen(id: F.id(1), ackHash: F.ackHash(0xEE), until: F.time(9_000))
+        XCTAssertTrue(try store.isSeen(id: F.id(1), ackHash: F.ackHash(0xEE)))
+        XCTAssertFalse(try store.isSeen(id: F.id(1), ackHash: F.ackHash(1)), "a decoy seen under this id hides nothing")
+        try store.markSeen(id: F.id(1), ackHash: F.ackHash(1), until: F.time(2_000))
+        XCTAssertTrue(try store.isSeen(id: F.id(1), ackHash: F.ackHash(1)))
+        // Each pair keeps its own time.
+        XCTAssertEqual(try store.purgeSeen(before: F.time(5_000)), 1)
+        XCTAssertFalse(try store.isSeen(id: F.id(1), ackHash: F.ackHash(1)))
+        XCTAssertTrue(try store.isSeen(id: F.id(1), ackHash: F.ackHash(0xEE)))
     }
 
     // MARK: Identities
 
     func checkIdentityRecordsArePutReplacedAndRead() throws {
+        let first = F.identityRecord(1, created: 100)
+        let other = F.identityRecord(2, created: 100)
+        let rotated = F.identityRecord(1, created: 200, kemKey: [4, 5])
         XCTAssertNil(try store.identity(for: F.address(1)))
-        try store.putIdentity([1, 2, 3], for: F.address(1))
-        try store.putIdentity([7], for: F.address(2))
-        XCTAssertEqual(try store.identity(for: F.address(1)), [1, 2, 3])
-        try store.putIdentity([4, 5], for: F.address(1))
-        XCTAssertEqual(try store.identity(for: F.address(1)), [4, 5])
-        XCTAssertEqual(try store.identity(for: F.address(2)), [7])
+        XCTAssertTrue(try store.putIdentity(first, for: F.address(1)))
+        XCTAssertTrue(try store.putIdentity(other, for: F.address(2)))
+        XCTAssertEqual(try store.identity(for: F.address(1)), first)
+        XCTAssertTrue(try store.putIdentity(rotated, for: F.address(1)))
+        XCTAssertEqual(try store.identity(for: F.address(1)), rotated)
+        XCTAssertEqual(try store.identity(for: F.address(2)), other)
+    }
+
+    func checkAnOlderIdentityRecordNeverReplacesANewerOne() throws {
+        let newer = F.identityRecord(1, created: 500, kemKey: [5])
+        try store.putIdentity(newer, for: F.address(1))
+        XCTAssertFalse(try store.putIdentity(F.identityRecord(1, created: 499, kemKey: [4]), for: F.address(1)))
+        XCTAssertEqual(
+            try store.identity(for: F.address(1)), newer, "a replayed older record must not roll the key back")
+        XCTAssertFalse(
+            try store.putIdentity(F.identityRecord(1, created: 500, kemKey: [6]), for: F.address(1)),
+            "on equal created the stored record stays")
+        XCTAssertEqual(try store.identity(for: F.address(1)), newer)
+        let newest = F.identityRecord(1, created: 501, kemKey: [7])
+        XCTAssertTrue(try store.putIdentity(newest, for: F.address(1)))
+        XCTAssertEqual(try store.identity(for: F.address(1)), newest)
+    }
+
+    func checkAnIdentityRecordThatDoesNotDecodeIsRefused() throws {
+        let good = F.identityRecord(1, created: 100)
+        try store.putIdentity(good, for: F.address(1))
+        for garbage in [[], [1, 2, 3], good.dropLast() + [], good + [0]] as [[UInt8]] {
+            XCTAssertThrowsError(try store.putIdentity(garbage, for: F.address(1))) { error in
+                guard case .invalidIdentityRecord? = error as? StoreError else {
+                    return XCTFail("expected StoreError.invalidIdentityRecord, got \(error)")
+                }
+            }
+            XCTAssertThrowsError(try store.putIdentity(garbage, for: F.address(2)))
+        }
+        XCTAssertEqual(try store.identity(for: F.address(1)), good)
+        XCTAssertNil(try store.identity(for: F.address(2)))
     }
 
     // MARK: Housekeeping
@@ -249,6 +333,52 @@ class MessageStoreContractTests: XCTestCase {
         try store.markDelivered(id: F.id(1), at: F.time(3_000))
         try store.commit()
         XCTAssertEqual(try store.counts(), StoreCounts(outboxPending: 0, outboxDelivered: 1, inbox: 1))
+    }
+
+    func checkRollbackDropsUncommittedWritesAndKeepsCommittedOnes() throws {
+        let record = F.identityRecord(4, created: 100)
+        try store.addOutbound(F.outbound(1))
+        let committedInbound = try XCTUnwrap(try store.addInbound(F.inbound(1)))
+        try store.markSeen(id: F.id(1), ackHash: F.ackHash(1), until: F.time(9_000))
+        try store.putIdentity(record, for: F.address(4))
+        try store.commit()
+
+        // One group that touches every table, then is discarded.
+        try store.addOutbound(F.outbound(2))
+        try store.markDelivered(id: F.id(1), at: F.time(3_000))
+        _ = try store.addInbound(F.inbound(2))
+        try store.markSeen(id: F.id(2), ackHash: F.ackHash(2), until: F.time(9_000))
+        XCTAssertEqual(try store.purgeSeen(before: F.time(10_000)), 2)
+        try store.putIdentity(F.identityRecord(4, created: 200), for: F.address(4))
+        XCTAssertEqual(try store.expireOutbound(before: F.time(20_000)), 1)
+        try store.rollback()
+
+        XCTAssertEqual(try store.outbound(id: F.id(1)), F.stored(F.outbound(1), seq: 1), "undelivered, unexpired")
+        XCTAssertNil(try store.outbound(id: F.id(2)))
+        XCTAssertEqual(try store.inbox(afterSeq: 0, limit: 10), [committedInbound])
+        XCTAssertTrue(try store.isSeen(id: F.id(1), ackHash: F.ackHash(1)))
+        XCTAssertFalse(try store.isSeen(id: F.id(2), ackHash: F.ackHash(2)))
+        XCTAssertEqual(try store.identity(for: F.address(4)), record)
+        XCTAssertEqual(try store.counts(), StoreCounts(outboxPending: 1, inbox: 1))
+    }
+
+    func checkWritesAndCommitsWorkAfterARollback() throws {
+        try store.rollback()  // nothing to discard
+        try store.addOutbound(F.outbound(1))
+        try store.commit()
+        try store.addOutbound(F.outbound(2))
+        let discardedSeq = try XCTUnwrap(try store.outbound(id: F.id(2))).seq
+        try store.rollback()
+        try store.rollback()  // twice does nothing more
+
+        try store.addOutbound(F.outbound(2))  // the id is free again
+        _ = try store.addInbound(F.inbound(1))
+        try store.commit()
+        try store.rollback()  // after a commit: nothing to discard
+        XCTAssertEqual(try store.counts(), StoreCounts(outboxPending: 2, inbox: 1))
+        XCTAssertGreaterThan(
+            try XCTUnwrap(try store.outbound(id: F.id(2))).seq, discardedSeq,
+            "a seq handed out in a discarded group is not handed out again")
     }
 
     func checkFailedWriteLeavesEarlierWritesOfTheGroupInPlace() throws {

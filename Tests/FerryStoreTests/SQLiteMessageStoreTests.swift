@@ -26,17 +26,18 @@ final class SQLiteMessageStoreTests: XCTestCase {
         try store.addOutbound(F.outbound(2))
         try store.markDelivered(id: F.id(2), at: F.time(3_000))
         let inbound = try XCTUnwrap(try store.addInbound(F.inbound(1)))
-        try store.markSeen(id: F.id(9), until: F.time(9_000))
-        try store.putIdentity([1, 2, 3], for: F.address(4))
+        try store.markSeen(id: F.id(9), ackHash: F.ackHash(9), until: F.time(9_000))
+        let record = F.identityRecord(4, created: 100)
+        try store.putIdentity(record, for: F.address(4))
         try store.commit()
         try store.close()
 
         let reopened = try SQLiteMessageStore(path: path)
         XCTAssertEqual(try reopened.outbound(id: F.id(1)), F.stored(F.outbound(1), seq: 1))
         XCTAssertEqual(try reopened.outbound(id: F.id(2))?.deliveredAt, F.time(3_000))
-        XCTAssertEqual(try reopened.inbound(id: F.id(1)), inbound)
-        XCTAssertTrue(try reopened.isSeen(id: F.id(9)))
-        XCTAssertEqual(try reopened.identity(for: F.address(4)), [1, 2, 3])
+        XCTAssertEqual(try reopened.inbound(id: F.id(1)), [inbound])
+        XCTAssertTrue(try reopened.isSeen(id: F.id(9), ackHash: F.ackHash(9)))
+        XCTAssertEqual(try reopened.identity(for: F.address(4)), record)
         XCTAssertEqual(try reopened.addInbound(F.inbound(2))?.seq, inbound.seq + 1, "seq continues")
         try reopened.close()
     }
@@ -98,7 +99,69 @@ final class SQLiteMessageStoreTests: XCTestCase {
         let store = try SQLiteMessageStore(path: path)
         XCTAssertEqual(try store.outbound(id: F.id(1)), F.stored(F.outbound(1), seq: 1), "committed before the kill")
         XCTAssertNil(try store.outbound(id: F.id(2)), "added after the last commit")
-        XCTAssertNil(try store.inbound(id: F.id(1)), "added after the last commit")
+        XCTAssertEqual(try store.inbound(id: F.id(1)), [], "added after the last commit")
+        try store.close()
+    }
+
+    func testOutboxSeqIsNeverReusedAcrossReopen() throws {
+        let store = try SQLiteMessageStore(path: path)
+        try store.addOutbound(F.outbound(1))
+        try store.addOutbound(F.outbound(2))
+        try store.addOutbound(F.outbound(3, expires: 100))
+        try store.commit()
+        XCTAssertEqual(try store.expireOutbound(before: F.time(1_000)), 1)
+        try store.close()
+
+        let reopened = try SQLiteMessageStore(path: path)
+        try reopened.addOutbound(F.outbound(4))
+        XCTAssertGreaterThan(try XCTUnwrap(try reopened.outbound(id: F.id(4))).seq, 3, "seq 3 was handed out before")
+        try reopened.close()
+    }
+
+    func testV2MigrationKeepsV1RowsAndNeverReusesTheirSeqs() throws {
+        let old = try SQLiteMessageStore(path: path, migratingUpTo: "v1")
+        XCTAssertEqual(try old.appliedMigrations(), ["v1"])
+        // Rows as a v1 node wrote them: outbox seq 1…3, inbox seq 1…3 with the newest deleted (so
+        // AUTOINCREMENT's high-water mark, 3, is above MAX(seq), 2), a seen id and an identity.
+        for n: UInt8 in 1...3 {
+            try old.executeRawSQLForTesting("""
+                INSERT INTO outbox (id, seq, destination, kind, envelope, ack_hash, created_at, expires_at)
+                VALUES (\(hex(F.id(n).bytes)), \(n), \(hex(F.address(1).bytes)), 1, x'01', \(hex(F.ackHash(n))),
+                        1000, 10000)
+                """)
+            let message = F.inbound(n)
+            try old.executeRawSQLForTesting("""
+                INSERT INTO inbox (id, from_address, content_type, body, sent_at, received_at, path, hops,
+                                   ack_secret, expires_at)
+                VALUES (\(hex(message.id.bytes)), \(hex(message.from.bytes)), 1, \(hex(message.body)),
+                        \(message.sentAt.milliseconds), \(message.receivedAt.milliseconds), 'direct', \(message.hops),
+                        \(hex(message.ackSecret)), \(message.expiresAt.milliseconds))
+                """)
+        }
+        try old.executeRawSQLForTesting("DELETE FROM inbox WHERE seq = 3")
+        try old.executeRawSQLForTesting("INSERT INTO seen (id, until) VALUES (\(hex(F.id(9).bytes)), 9000)")
+        let record = F.identityRecord(4, created: 100)
+        try old.executeRawSQLForTesting(
+            "INSERT INTO identities (address, record, updated) VALUES (\(hex(F.address(4).bytes)), \(hex(record)), 0)")
+        try old.close()
+
+        let store = try SQLiteMessageStore(path: path)
+        XCTAssertEqual(try store.appliedMigrations(), ["v1", "v2"])
+        for n: UInt8 in 1...2 {
+            var expected = F.inbound(n)
+            expected.seq = Int64(n)
+            XCTAssertEqual(try store.inbound(id: F.id(n)), [expected], "inbox row \(n) kept with its seq")
+        }
+        XCTAssertEqual(try store.outbound(id: F.id(3))?.seq, 3)
+        XCTAssertEqual(try store.identity(for: F.address(4)), record)
+        // Seen ids of v1 were keyed on the id alone and only deduplicated receipts; v2 starts afresh.
+        XCTAssertFalse(try store.isSeen(id: F.id(9), ackHash: F.ackHash(9)))
+
+        try store.addOutbound(F.outbound(4))
+        XCTAssertEqual(try store.outbound(id: F.id(4))?.seq, 4, "the counter starts after MAX(seq)")
+        XCTAssertEqual(try store.addInbound(F.inbound(4))?.seq, 4, "inbox seq 3 was handed out under v1")
+        XCTAssertNotNil(try store.addInbound(F.inbound(1, secret: 0xEE)), "uniqueness is on (id, ack secret) now")
+        XCTAssertEqual(try store.inbound(id: F.id(1)).count, 2)
         try store.close()
     }
 
@@ -119,6 +182,59 @@ final class SQLiteMessageStoreTests: XCTestCase {
         }
     }
 
+    func testOpeningADatabaseWithDamagedPagesThrowsCorruptAndSaysWhatToDo() throws {
+        let store = try SQLiteMessageStore(path: path)
+        for n: UInt8 in 1...120 { _ = try store.addInbound(F.inbound(n, body: [UInt8](repeating: n, count: 2_000))) }
+        try store.commit()
+        let pageBytes = try store.pageSizeBytes()
+        try store.close()  // the last connection checkpoints the log into the file
+
+        let healthy = directory.url.appendingPathComponent("healthy.sqlite").path
+        try FileManager.default.copyItem(atPath: path, toPath: healthy)
+        let copy = try SQLiteMessageStore(path: healthy)
+        XCTAssertEqual(try copy.counts().inbox, 120, "an undamaged file opens")
+        try copy.close()
+
+        // Three pages in the middle of the file (inbox rows, which opening never reads) become garbage,
+        // as after a bad sector or a torn copy.
+        let file = try FileHandle(forUpdating: URL(fileURLWithPath: path))
+        let size = try file.seekToEnd()
+        XCTAssertGreaterThan(size, UInt64(pageBytes * 40), "the test needs a file of many pages")
+        try file.seek(toOffset: (size / 2) / UInt64(pageBytes) * UInt64(pageBytes))
+        try file.write(contentsOf: Data(repeating: 0x42, count: pageBytes * 3))
+        try file.close()
+
+        XCTAssertThrowsError(try SQLiteMessageStore(path: path), "a damaged file must not be served from") { error in
+            guard case .corrupt(let what)? = error as? StoreError else {
+                return XCTFail("expected StoreError.corrupt, got \(error)")
+            }
+            let text = (error as? StoreError)?.description ?? ""
+            XCTAssertTrue(what.contains(self.path), text)
+            XCTAssertTrue(text.contains("backup") && text.contains("aside"), "says what to do: \(text)")
+            XCTAssertFalse(text.contains("\n"), "one line: \(text)")
+        }
+    }
+
+    func testDatabaseFilesAreReadableOnlyByTheOwner() throws {
+        let store = try SQLiteMessageStore(path: path)
+        try store.addOutbound(F.outbound(1))
+        try store.commit()
+        for file in [path, path + "-wal", path + "-shm"] {
+            XCTAssertEqual(try mode(of: file), 0o600, file)
+        }
+        try store.close()
+
+        // A file an older ferry left readable by others is restricted on the next open.
+        XCTAssertEqual(chmod(path, 0o644), 0)
+        let reopened = try SQLiteMessageStore(path: path)
+        try reopened.addOutbound(F.outbound(2))
+        try reopened.commit()
+        for file in [path, path + "-wal", path + "-shm"] {
+            XCTAssertEqual(try mode(of: file), 0o600, file)
+        }
+        try reopened.close()
+    }
+
     func testOpeningInAMissingDirectoryThrows() {
         let missing = directory.url.appendingPathComponent("no/such/dir/store.sqlite").path
         XCTAssertThrowsError(try SQLiteMessageStore(path: missing))
@@ -127,7 +243,7 @@ final class SQLiteMessageStoreTests: XCTestCase {
     func testMigrationsRunOnceAndReopeningIsIdempotent() throws {
         for round in 1...3 {
             let store = try SQLiteMessageStore(path: path)
-            XCTAssertEqual(try store.appliedMigrations(), ["v1"])
+            XCTAssertEqual(try store.appliedMigrations(), ["v1", "v2"])
             try store.addOutbound(F.outbound(UInt8(round)))
             try store.close()
         }
@@ -140,7 +256,7 @@ final class SQLiteMessageStoreTests: XCTestCase {
         let store = try SQLiteMessageStore(path: path)
         try store.addOutbound(F.outbound(1))
         _ = try store.addInbound(F.inbound(1))
-        try store.putIdentity([1], for: F.address(1))
+        try store.putIdentity(F.identityRecord(1, created: 100), for: F.address(1))
         try store.executeRawSQLForTesting("UPDATE outbox SET destination = x'0102'")
         try store.executeRawSQLForTesting("UPDATE inbox SET path = 'pigeon'")
         try store.executeRawSQLForTesting("UPDATE identities SET record = 'text, not a blob'")
@@ -158,6 +274,10 @@ final class SQLiteMessageStoreTests: XCTestCase {
         // A failed statement is an error, not a crash, and leaves the store usable.
         XCTAssertThrowsError(try store.executeRawSQLForTesting("UPDATE outbox SET expires_at = NULL"))
         XCTAssertEqual(try store.counts().inbox, 1)
+        // A damaged identity row does not lock the peer out: its next valid record replaces it.
+        let record = F.identityRecord(1, created: 1)
+        XCTAssertTrue(try store.putIdentity(record, for: F.address(1)))
+        XCTAssertEqual(try store.identity(for: F.address(1)), record)
         try store.close()
     }
 
@@ -193,11 +313,75 @@ final class SQLiteMessageStoreTests: XCTestCase {
         try store.close()
     }
 
+    func testDiskFullIsReportedAndTheStoreRecoversAfterRollback() throws {
+        let store = try SQLiteMessageStore(path: path)
+        try store.addOutbound(F.outbound(1))
+        let committed = try XCTUnwrap(try store.addInbound(F.inbound(1)))
+        try store.commit()
+        // From here the file may not grow: a write that needs a page fails as on a full disk.
+        try store.setMaxPageCountForTesting(try store.pageCount())
+        var failure: Error?
+        for n: UInt8 in 2...50 where failure == nil {
+            do { _ = try store.addInbound(F.inbound(n, body: [UInt8](repeating: n, count: 4_096))) } catch { failure = error }
+        }
+        XCTAssertEqual(failure as? StoreError, .diskFull(path), "got \(String(describing: failure))")
+        XCTAssertThrowsError(try store.commit(), "a group the disk refused must not be committed") {
+            XCTAssertEqual($0 as? StoreError, .diskFull(path))
+        }
+        try store.rollback()
+
+        XCTAssertEqual(try store.counts(), StoreCounts(outboxPending: 1, inbox: 1), "nothing committed was lost")
+        XCTAssertEqual(try store.inbox(afterSeq: 0, limit: 100), [committed])
+        XCTAssertEqual(try store.outbound(id: F.id(1)), F.stored(F.outbound(1), seq: 1))
+        try store.commit()  // nothing left to commit, and no error left behind
+
+        try store.setMaxPageCountForTesting(1 << 30)  // space is back
+        try store.addOutbound(F.outbound(2))
+        XCTAssertNotNil(try store.addInbound(F.inbound(2, body: [UInt8](repeating: 2, count: 4_096))))
+        try store.commit()
+        try store.close()
+        let reopened = try SQLiteMessageStore(path: path)
+        XCTAssertEqual(try reopened.counts(), StoreCounts(outboxPending: 2, inbox: 2))
+        try reopened.close()
+    }
+
+    func testDiskFullSaysWhatToDoInOneLine() {
+        let text = StoreError.diskFull("/var/lib/ferry/ferry.db").description
+        XCTAssertTrue(text.contains("/var/lib/ferry/ferry.db") && text.contains("full") && text.contains("free space"), text)
+        XCTAssertFalse(text.contains("\n"))
+    }
+
+    func testRollbackAfterSQLiteRolledBackOnItsOwnLeavesTheStoreWorking() throws {
+        let store = try SQLiteMessageStore(path: path)
+        try store.addOutbound(F.outbound(1))
+        try store.commit()
+        try store.addOutbound(F.outbound(2))
+        // What SQLite may do by itself after SQLITE_FULL or SQLITE_IOERR mid-group.
+        try store.executeRawSQLForTesting("ROLLBACK")
+        try store.rollback()
+        try store.addOutbound(F.outbound(3))
+        try store.commit()  // no `uncommittedWritesLost`: the caller already discarded the group
+        XCTAssertNil(try store.outbound(id: F.id(2)))
+        XCTAssertEqual(try store.counts().outboxPending, 2)
+        try store.close()
+    }
+
     func testUsingAClosedStoreThrows() throws {
         let store = try SQLiteMessageStore(path: path)
         try store.close()
         XCTAssertThrowsError(try store.counts()) { XCTAssertEqual($0 as? SQLiteStoreError, .closed) }
         XCTAssertThrowsError(try store.addOutbound(F.outbound(1))) { XCTAssertEqual($0 as? SQLiteStoreError, .closed) }
+    }
+
+    /// The permission bits of `file`.
+    private func mode(of file: String) throws -> Int {
+        let attributes = try FileManager.default.attributesOfItem(atPath: file)
+        return try XCTUnwrap(attributes[.posixPermissions] as? Int) & 0o777
+    }
+
+    /// `bytes` as an SQL blob literal.
+    private func hex(_ bytes: [UInt8]) -> String {
+        "x'" + bytes.map { String(format: "%02x", $0) }.joined() + "'"
     }
 
     private func assertCorrupt(_ error: Error, file: StaticString = #filePath, line: UInt = #line) {

@@ -30,13 +30,27 @@ enum Fixture {
             ackHash: [UInt8](repeating: n, count: 32), createdAt: time(created), expiresAt: time(expires))
     }
 
+    /// An inbound message; `secret` picks another ack secret for the same id (a decoy's, say).
     static func inbound(
-        _ n: UInt8, from sender: UInt8 = 2, path: DeliveryPath = .direct, body: [UInt8]? = nil
+        _ n: UInt8, from sender: UInt8 = 2, path: DeliveryPath = .direct, body: [UInt8]? = nil, secret: UInt8? = nil
     ) -> InboundMessage {
         InboundMessage(
             id: id(n), from: address(sender), contentType: 1, body: body ?? Array("hello \(n)".utf8),
             sentAt: time(1_000 + UInt64(n)), receivedAt: time(2_000 + UInt64(n)), path: path, hops: n % 7,
-            ackSecret: [UInt8](repeating: n &+ 1, count: 32), expiresAt: time(50_000))
+            ackSecret: [UInt8](repeating: secret ?? n &+ 1, count: 32), expiresAt: time(50_000))
+    }
+
+    /// An ack hash that stands for message `n`'s (any 32 bytes do: the store never hashes).
+    static func ackHash(_ n: UInt8) -> [UInt8] { [UInt8](repeating: n, count: 32) }
+
+    /// An encoded identity record that decodes (the store does not check signatures, so the key and
+    /// signature bytes are filler); `created` is what decides which record a store keeps.
+    static func identityRecord(_ n: UInt8, created: UInt64, kemKey: [UInt8]? = nil) -> [UInt8] {
+        IdentityRecord(
+            signingKey: [UInt8](repeating: n, count: IdentityRecord.signingKeyByteCount), kemKey: kemKey ?? [n, n, n],
+            created: time(created), expires: time(created + 1_000_000),
+            signature: [UInt8](repeating: 0x5A, count: IdentityRecord.signatureByteCount)
+        ).encoded()
     }
 }
 
