@@ -54,6 +54,7 @@ let package = Package(
         .testTarget(name: "FerryLoopTests", dependencies: ["FerryLoop"]),
         .testTarget(name: "FerryTLSTests", dependencies: ["FerryTLS", "FerryWire"]),
         .testTarget(name: "FerryNodeTests", dependencies: ["FerryNode", "FerryWire", "FerryCrypto"]),
+        .testTarget(name: "FerryControlTests", dependencies: ["FerryControl"]),
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "IntegrationTests", dependencies: ["FerryControl", "FerryWire"]),
     ]

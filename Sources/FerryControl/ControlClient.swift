@@ -5,7 +5,9 @@ import Glibc
 
 /// Why the CLI could not talk to its node; each says what to do.
 public enum ControlError: Error, CustomStringConvertible {
-    case notRunning(dataDir: String)
+    /// No node answers on `dataDir`'s socket. `lastRun`: the arguments of the last `ferry run`
+    /// there, if known, for the hint (the CLI reads them from the data directory).
+    case notRunning(dataDir: String, lastRun: [String]? = nil)
     case pathTooLong(String)
     case timedOut
     case closed
@@ -14,7 +16,11 @@ public enum ControlError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .notRunning(let dir): return "no ferry node is running on \(dir); start one with: ferry run --data \(dir) --listen 127.0.0.1:7000"
+        case .notRunning(let dir, let lastRun):
+            let arguments = lastRun ?? ["--data", dir, "--listen", "127.0.0.1:7000"]
+            let command = (["ferry", "run"] + arguments.map(TerminalText.shellWord)).joined(separator: " ")
+            // Escaped: the line must stay one line whatever a directory name holds.
+            return TerminalText.escape("no ferry node is running on \(dir); start one with: \(command)")
         case .pathTooLong(let path): return "control socket path \(path) is too long for a Unix socket; use a shorter --data directory"
         case .timedOut: return "timed out waiting for the node"
         case .closed: return "the node closed the control connection (did it stop?)"

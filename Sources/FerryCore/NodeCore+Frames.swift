@@ -31,7 +31,7 @@ extension NodeCore {
         case .pong:
             break  // lastHeard was updated on receipt
         case .close(let reason, let text):
-            actions.append(.log(.info, "\(displayName(peer)) closed the link (\(reason)): \(SafeText.escaped(text))"))
+            actions.append(.log(.info, "\(displayName(peer)) closed the link (\(reason)): \(SafeText.escaped(text, maxScalars: WireLimits.closeReasonBytesMax))"))
             sessions[session.id] = nil
             actions.append(.close(session.id))
             releaseInflight(of: session, now: now, actions: &actions)

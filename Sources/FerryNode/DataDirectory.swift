@@ -34,14 +34,43 @@ public struct DataDirectory: Sendable {
     /// Held (flock) by the running node; a dead node's lock is released by the kernel.
     public var lockPath: String { path + "/node.lock" }
     public var contactsPath: String { path + "/contacts.json" }
+    /// The arguments of the last `ferry run` here (a JSON array), for the "not running" hint.
+    public var runArgumentsPath: String { path + "/run.args" }
 
-    /// Creates the directory (mode 0700) if missing.
+    /// Creates the directory (mode 0700, like any parents it needs) if missing; an existing
+    /// directory must already be private (`checkPrivate`).
     public func create() throws {
-        do {
-            try FileManager.default.createDirectory(
-                atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw NodeError.io("cannot create data directory \(path): \(error.localizedDescription)")
+        var info = stat()
+        if stat(path, &info) != 0 {
+            guard errno == ENOENT else {
+                throw NodeError.io("cannot stat data directory \(path): \(String(cString: strerror(errno)))")
+            }
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw NodeError.io("cannot create data directory \(path): \(error.localizedDescription)")
+            }
+            // Whatever the umask did, the new directory ends up 0700.
+            guard chmod(path, 0o700) == 0 else {
+                throw NodeError.io("cannot make data directory \(path) private: \(String(cString: strerror(errno)))")
+            }
+        }
+        try checkPrivate()
+    }
+
+    /// Refuses a directory that group or others may enter, list or write: whoever can write in it
+    /// can swap the files the node trusts, and listing it shows who this node talks to. A missing
+    /// directory passes (the caller then says to run `ferry init`).
+    public func checkPrivate() throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            if errno == ENOENT { return }
+            throw NodeError.io("cannot stat data directory \(path): \(String(cString: strerror(errno)))")
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else { throw NodeError.dataDirNotADirectory(dataDir: path) }
+        if info.st_mode & 0o077 != 0 {
+            throw NodeError.dataDirTooOpen(dataDir: path, mode: String(info.st_mode & 0o777, radix: 8))
         }
     }
 }

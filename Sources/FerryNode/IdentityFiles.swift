@@ -3,67 +3,65 @@ import FerryWire
 import Foundation
 
 /// Reads and writes a node's identity: `identity.key` (64 secret bytes, mode 0600) and
-/// `identity.record` (the signed record). A key file others can read is refused.
+/// `identity.record` (the signed record). A key file others can read, a key that is a symbolic
+/// link or not a regular file, and a data directory others can enter are refused.
 public enum IdentityFiles {
     /// How long a new identity record is valid.
     public static let recordLifetimeMilliseconds: UInt64 = 5 * 365 * 24 * 3600 * 1000
+    /// Largest `identity.key` read (it holds 64 bytes); anything bigger is not ours.
+    static let keyFileBytesMax = 4096
 
     /// Creates a new identity in `dir`; refuses if one exists.
     public static func create(in dir: DataDirectory, now: Timestamp) throws -> (NodeIdentity, IdentityRecord) {
         try dir.create()
-        guard !FileManager.default.fileExists(atPath: dir.identityKeyPath) else {
-            throw NodeError.identityExists(dataDir: dir.path)
-        }
+        // lstat: a dangling symlink named identity.key is something there too, not a free slot.
+        var info = stat()
+        guard lstat(dir.identityKeyPath, &info) != 0 else { throw NodeError.identityExists(dataDir: dir.path) }
         let identity = try NodeIdentity.generate()
         let record = try identity.record(created: now, expires: now.adding(milliseconds: recordLifetimeMilliseconds))
-        try writeFile(dir.identityRecordPath, bytes: record.encoded(), mode: 0o644)
-        try writeFile(dir.identityKeyPath, bytes: identity.secret, mode: 0o600)
+        try PrivateFiles.replace(dir.identityRecordPath, with: record.encoded(), mode: 0o644)
+        try PrivateFiles.replace(dir.identityKeyPath, with: identity.secret, mode: 0o600)
         return (identity, record)
     }
 
-    /// Loads the identity; checks the key file's mode and that key and record belong together.
+    /// Loads the identity; checks the directory, the key file's type and mode, and that key and
+    /// record belong together.
     public static func load(from dir: DataDirectory) throws -> (NodeIdentity, IdentityRecord) {
+        try dir.checkPrivate()
         let keyPath = dir.identityKeyPath
-        guard FileManager.default.fileExists(atPath: keyPath) else { throw NodeError.noIdentity(dataDir: dir.path) }
-        var info = stat()
-        guard stat(keyPath, &info) == 0 else { throw NodeError.unreadableIdentity(path: keyPath, reason: "cannot stat it") }
-        if info.st_mode & 0o077 != 0 {
-            throw NodeError.keyFileTooOpen(path: keyPath, mode: String(info.st_mode & 0o777, radix: 8))
+        guard let (secret, mode) = try PrivateFiles.readRegularFile(keyPath, bytesMax: keyFileBytesMax) else {
+            throw NodeError.noIdentity(dataDir: dir.path)
+        }
+        if mode & 0o077 != 0 {
+            throw NodeError.keyFileTooOpen(path: keyPath, mode: String(mode & 0o777, radix: 8))
         }
         let identity: NodeIdentity
-        do { identity = try NodeIdentity(secret: try readFile(keyPath)) } catch {
+        do { identity = try NodeIdentity(secret: secret) } catch {
             throw NodeError.unreadableIdentity(path: keyPath, reason: "\(error)")
         }
-        let recordBytes = try readFile(dir.identityRecordPath)
-        let verified: VerifiedIdentity
-        do { verified = try VerifiedIdentity(encoded: recordBytes, now: nil) } catch {
-            throw NodeError.unreadableIdentity(path: dir.identityRecordPath, reason: "\(error)")
-        }
+        let verified = try loadRecord(dir)
         guard verified.address == identity.address else {
             throw NodeError.unreadableIdentity(path: dir.identityRecordPath, reason: "it belongs to another key")
         }
         return (identity, verified.record)
     }
 
-    static func readFile(_ path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw NodeError.unreadableIdentity(path: path, reason: "missing or unreadable")
-        }
-        return [UInt8](data)
+    /// This node's own verified record, without touching the private key; nil before `ferry init`.
+    /// For checks that only need to know who this node is (`contacts add` refusing its own card).
+    public static func ownRecord(in dir: DataDirectory) throws -> VerifiedIdentity? {
+        try dir.checkPrivate()
+        var info = stat()
+        guard lstat(dir.identityKeyPath, &info) == 0 else { return nil }
+        return try loadRecord(dir)
     }
 
-    /// Writes via a temporary file, fsync and rename, so a crash never leaves half a key.
-    static func writeFile(_ path: String, bytes: [UInt8], mode: mode_t) throws {
-        let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode)
-        guard fd >= 0 else { throw NodeError.io("cannot write \(temporary): \(String(cString: strerror(errno)))") }
-        fchmod(fd, mode)
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        let synced = fsync(fd)
-        close(fd)
-        guard written == bytes.count, synced == 0, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw NodeError.io("cannot write \(path): \(String(cString: strerror(errno)))")
+    private static func loadRecord(_ dir: DataDirectory) throws -> VerifiedIdentity {
+        let path = dir.identityRecordPath
+        guard let (bytes, _) = try PrivateFiles.readRegularFile(path, bytesMax: WireLimits.identityRecordBytesMax) else {
+            throw NodeError.unreadableIdentity(path: path, reason: "missing")
+        }
+        do { return try VerifiedIdentity(encoded: bytes, now: nil) } catch {
+            throw NodeError.unreadableIdentity(path: path, reason: "\(error)")
         }
     }
 }

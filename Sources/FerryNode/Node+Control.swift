@@ -109,16 +109,12 @@ extension Node {
         reply(answer, to: session)
     }
 
-    /// A contact name, or an address that is a contact or a peer we have met.
+    /// A contact name, a unique prefix of a contact's address, or a full address of a contact or
+    /// of a peer we have met (`RecipientResolver`); never this node, never an expired record.
     func resolveRecipient(_ nameOrAddress: String) throws -> VerifiedIdentity {
-        let contacts = try contactCache.current()
-        if let identity = contacts.resolve(nameOrAddress) { return identity }
-        if let address = Address(text: nameOrAddress.lowercased()), let record = try store.identity(for: address),
-            let identity = try? VerifiedIdentity(encoded: record, now: nil)
-        {
-            return identity
-        }
-        throw NodeError.unknownContact(nameOrAddress)
+        try RecipientResolver.resolve(
+            nameOrAddress, contacts: try contactCache.current(), own: address, now: WallClock.now(),
+            storedRecord: { try store.identity(for: $0) })
     }
 
     /// Replies when the recipient's receipt for `id` is in (at once if it already is).

@@ -1,45 +1,49 @@
-/// Text that came from someone else (a peer's CLOSE reason, a message body) made safe to put in a
-/// log line or a terminal: control characters, line and paragraph separators and bidirectional
-/// overrides become visible escapes, so the text can neither fake a line nor move the cursor.
+/// Text that came from someone else (a peer's CLOSE reason, a message body, a hand-edited contact
+/// name) made safe for one line of a log or a terminal: nothing in it may move the cursor, change
+/// colours, start a new line or reorder what follows. The one implementation both the CLI
+/// (`TerminalText`) and the node's logs use.
 public enum SafeText {
-    /// `text` with every unsafe scalar written as `\n`, `\t`, `\r`, `\\`, `\xHH` (below U+0100) or
-    /// `\u{HHHH}`, and cut to `maxScalars` scalars (with `…`) when longer.
-    public static func escaped(_ text: String, maxScalars: Int = 512) -> String {
-        var out = ""
-        out.reserveCapacity(min(text.utf8.count, maxScalars) + 8)
+    /// `text` with each unsafe scalar replaced by a visible escape: `\n`, `\r`, `\t`, `\x1b` for the
+    /// other ASCII controls and DEL, and `\u{85}` for the rest: C1 controls, the line and paragraph
+    /// separators U+2028/U+2029, and the bidirectional controls (U+061C, U+200E, U+200F,
+    /// U+202A–U+202E, U+2066–U+2069). With `escapingBackslashes` a backslash becomes `\\`, so a
+    /// log line cannot show an escape that was not there; cut to `maxScalars` scalars (then `…`).
+    public static func escaped(_ text: String, escapingBackslashes: Bool = true, maxScalars: Int = .max) -> String {
+        var result = String.UnicodeScalarView()
         var count = 0
         for scalar in text.unicodeScalars {
             if count == maxScalars {
-                out += "…"
+                result.append("…")
                 break
             }
             count += 1
-            out += escape(scalar)
+            if isUnsafe(scalar) {
+                result.append(contentsOf: escape(scalar).unicodeScalars)
+            } else if escapingBackslashes && scalar == "\\" {
+                result.append(contentsOf: "\\\\".unicodeScalars)
+            } else {
+                result.append(scalar)
+            }
         }
-        return out
+        return String(result)
+    }
+
+    /// Controls (C0, DEL, C1), line and paragraph separators, and bidirectional controls.
+    public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .lineSeparator, .paragraphSeparator: return true
+        default: return scalar.properties.isBidiControl
+        }
     }
 
     static func escape(_ scalar: Unicode.Scalar) -> String {
         switch scalar {
         case "\n": return "\\n"
-        case "\t": return "\\t"
         case "\r": return "\\r"
-        case "\\": return "\\\\"
+        case "\t": return "\\t"
         default:
-            guard isUnsafe(scalar) else { return String(scalar) }
             let hex = String(scalar.value, radix: 16)
-            if scalar.value < 0x100 { return "\\x" + (hex.count < 2 ? "0" + hex : hex) }
-            return "\\u{" + hex + "}"
-        }
-    }
-
-    /// C0 and C1 controls, DEL, line/paragraph separators, bidi embeddings, overrides and isolates.
-    public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x00...0x1F, 0x7F...0x9F: return true
-        case 0x2028, 0x2029: return true
-        case 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true
-        default: return false
+            return scalar.isASCII ? "\\x" + String(repeating: "0", count: 2 - hex.count) + hex : "\\u{\(hex)}"
         }
     }
 }

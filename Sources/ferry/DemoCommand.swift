@@ -14,8 +14,9 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let root = NSTemporaryDirectory() + "ferry-demo-\(getpid())"
-            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+            // A fresh directory only this user can enter: a fixed name in /tmp could be made
+            // first by someone else, who would then see (or swap) the demo's keys.
+            let root = try PrivateFiles.makeTemporaryDirectory(prefix: "ferry-demo-")
             let alice = ChildNode(name: "alice", root: root)
             let bob = ChildNode(name: "bob", root: root)
             defer {
@@ -52,7 +53,8 @@ struct DemoCommand: ParsableCommand {
 
         step("6. Bob's inbox")
         for item in try inbox(bob) {
-            print("   \(item.receivedAt)  from \(item.fromName ?? item.from)  [\(item.path), \(item.hops) hop]  \(item.text)")
+            let from = TerminalText.escape(item.fromName ?? item.from)
+            print("   \(item.receivedAt)  from \(from)  [\(item.path), \(item.hops) hop]  \(TerminalText.escape(item.text))")
         }
         print("\nDone: 2 messages sealed, delivered once each, 2 receipts back.")
     }
@@ -62,8 +64,8 @@ struct DemoCommand: ParsableCommand {
         let (_, recordB) = try IdentityFiles.load(from: b.dir)
         var bookA = try ContactBook.load(a.dir)
         var bookB = try ContactBook.load(b.dir)
-        let bobID = try bookA.add(name: "bob", card: ContactCard.encode(recordB), now: currentTime())
-        let aliceID = try bookB.add(name: "alice", card: ContactCard.encode(recordA), now: currentTime())
+        let bobID = try bookA.add(name: "bob", card: ContactCard.encode(recordB), now: currentTime()).identity
+        let aliceID = try bookB.add(name: "alice", card: ContactCard.encode(recordA), now: currentTime()).identity
         print("   alice \(aliceID.address)\n   bob   \(bobID.address)")
     }
 

@@ -14,7 +14,7 @@ struct IdCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let (identity, record) = try IdentityFiles.load(from: data.directory)
-            print(card ? ContactCard.encode(record) : identity.address.text)
+            emitLine(card ? ContactCard.encode(record) : identity.address.text)
         }
     }
 }

@@ -24,16 +24,20 @@ struct InboxCommand: ParsableCommand {
                 show(message)
                 shown += 1
             }
-            if shown == 0 && !json { print("inbox is empty") }
+            if shown == 0 && !json { emitLine("inbox is empty") }
         }
     }
 
+    /// JSON carries the exact text; a line for people escapes everything a sender could use to
+    /// move the cursor, recolour the screen or fake another inbox line (`TerminalText`). Senders
+    /// who are not contacts are shown by their full address, so two cannot look alike.
     private func show(_ message: InboxItem) {
         if json {
             printJSON(message)
         } else {
-            let from = message.fromName ?? String(message.from.prefix(8))
-            emitLine("\(message.receivedAt)  \(from)  [\(message.path), \(message.hops) hop\(message.hops == 1 ? "" : "s")]  \(message.text)")
+            let from = TerminalText.escape(message.fromName ?? message.from)
+            let hops = "\(message.hops) hop\(message.hops == 1 ? "" : "s")"
+            emitLine("\(message.receivedAt)  \(from)  [\(TerminalText.escape(message.path)), \(hops)]  \(TerminalText.escape(message.text))")
         }
     }
 }

@@ -12,7 +12,7 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let (identity, _) = try IdentityFiles.create(in: data.directory, now: currentTime())
-            print(identity.address.text)
+            emitLine(identity.address.text)
         }
     }
 }

@@ -2,6 +2,9 @@ import ArgumentParser
 import FerryControl
 import FerryNode
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `--data DIR`, which every command takes.
 struct DataOptions: ParsableArguments {
@@ -10,10 +13,18 @@ struct DataOptions: ParsableArguments {
 
     var directory: DataDirectory { DataDirectory.resolve(data) }
 
-    /// A client for the running node, or the one-line "not running" error.
+    /// A client for the running node. Before `ferry init` the error says to run init (no node
+    /// can run without an identity); when no node runs, it says how the last one was started.
     func client() throws -> ControlClient {
         let dir = directory
-        return try ControlClient(socketPath: dir.controlSocketPath, dataDir: dir.path)
+        try dir.checkPrivate()
+        var info = stat()
+        guard lstat(dir.identityKeyPath, &info) == 0 else { throw NodeError.noIdentity(dataDir: dir.path) }
+        do {
+            return try ControlClient(socketPath: dir.controlSocketPath, dataDir: dir.path)
+        } catch ControlError.notRunning(let dataDir, _) {
+            throw ControlError.notRunning(dataDir: dataDir, lastRun: RunArguments.load(from: dir))
+        }
     }
 }
 
@@ -38,8 +49,16 @@ func reportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
+/// One line on stderr. Errors writing it are ignored: there is nowhere left to report them.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    let bytes = Array((text + "\n").utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let written = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress! + offset, $0.count - offset) }
+        if written < 0 && errno == EINTR { continue }
+        guard written > 0 else { return }
+        offset += written
+    }
 }
 
 /// Prints rows as aligned columns.
@@ -50,7 +69,7 @@ func printTable(_ header: [String], _ rows: [[String]]) {
         let cells = row.enumerated().map { index, cell in
             index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
         }
-        print(cells.joined(separator: "  "))
+        emitLine(cells.joined(separator: "  "))
     }
 }
 
@@ -66,10 +85,56 @@ struct ControlFailure: Error, CustomStringConvertible {
 }
 
 func printJSON<T: Encodable>(_ value: T) {
-    FileHandle.standardOutput.write(Data(ControlJSON.encode(value)))
+    emit(ControlJSON.encode(value))
 }
 
 /// Writes a line to stdout at once (no buffering), for output a pipe reads as it comes.
 func emitLine(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    emit(Array((text + "\n").utf8))
+}
+
+/// Writes to stdout, or ends the process: quietly with status 0 when the reader has gone away
+/// (`ferry inbox | head -1`: it has all it wanted), with one line and status 1 on any other
+/// write error. Commands that must not stop half-way use `StandardOutput.write` instead.
+func emit(_ bytes: [UInt8]) {
+    do {
+        try StandardOutput.write(bytes)
+    } catch {
+        switch error {
+        case .readerGone: exit(0)
+        case .failed: printError("ferry: \(error)")
+        }
+        exit(1)
+    }
+}
+
+/// Standard output written with write(2), so a closed pipe is an error we see (EPIPE; SIGPIPE is
+/// ignored in main.swift) rather than a signal or a trap: `FileHandle.write(_: Data)` traps on
+/// any write error.
+enum StandardOutput {
+    enum Failure: Error, CustomStringConvertible {
+        /// EPIPE: the reading end of the pipe is closed.
+        case readerGone
+        case failed(String)
+
+        var description: String {
+            switch self {
+            case .readerGone: return "standard output was closed by its reader"
+            case .failed(let reason): return "cannot write to standard output: \(reason)"
+            }
+        }
+    }
+
+    static func write(_ bytes: [UInt8]) throws(Failure) {
+        // Anything `print` left in stdio's buffer goes first, so lines stay in order.
+        fflush(nil)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 && errno == EINTR { continue }
+            if written < 0 && errno == EPIPE { throw .readerGone }
+            guard written > 0 else { throw .failed(String(cString: strerror(errno))) }
+            offset += written
+        }
+    }
 }

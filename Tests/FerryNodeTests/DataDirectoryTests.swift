@@ -70,13 +70,16 @@ final class DataDirectoryTests: XCTestCase {
         try dir.create()
         var book = try ContactBook.load(dir)
         let card = ContactCard.encode(bobRecord)
-        let bob = try book.add(name: "bob", card: card, now: now)
+        let bob = try book.add(name: "bob", card: card, now: now).identity
         let reloaded = try ContactBook.load(dir)
-        XCTAssertEqual(reloaded.resolve("bob")?.address, bob.address)
-        XCTAssertEqual(reloaded.resolve(bob.address.text)?.address, bob.address)
+        XCTAssertEqual(try reloaded.resolve("bob")?.address, bob.address)
+        XCTAssertEqual(try reloaded.resolve(bob.address.text)?.address, bob.address)
         XCTAssertEqual(reloaded.name(for: bob.address), "bob")
-        XCTAssertNil(reloaded.resolve("alice"))
-        XCTAssertThrowsError(try book.add(name: "bob", card: card, now: now))
+        XCTAssertNil(try reloaded.resolve("alice"))
+        let (_, carolRecord) = try IdentityFiles.create(in: DataDirectory(path: root + "/carol"), now: now)
+        XCTAssertThrowsError(try book.add(name: "bob", card: ContactCard.encode(carolRecord), now: now)) { error in
+            XCTAssertTrue("\(error)".contains("ferry contacts remove bob"), "\(error)")
+        }
         XCTAssertThrowsError(try book.add(name: "has space", card: card, now: now))
         XCTAssertThrowsError(try book.add(name: "carol", card: String(card.dropLast(10)), now: now)) { error in
             XCTAssertTrue("\(error)".contains("ferry id --card"), "\(error)")

@@ -22,14 +22,31 @@ final class ChildProcess {
     let pid: pid_t
     private(set) var termination: Termination?
 
+    /// Where a child's stdout goes.
+    enum Output {
+        /// Appended to a file.
+        case file(String)
+        /// The write end of a pipe the test reads (and may close early).
+        case descriptor(Int32)
+    }
+
     /// Starts `executable` with `arguments`; stdin from `stdinPath` (or /dev/null), stdout and
     /// stderr appended to the given files.
-    init(executable: String, arguments: [String], stdinPath: String?, stdoutPath: String, stderrPath: String) throws {
+    convenience init(executable: String, arguments: [String], stdinPath: String?, stdoutPath: String, stderrPath: String) throws {
+        try self.init(executable: executable, arguments: arguments, stdinPath: stdinPath, stdout: .file(stdoutPath), stderrPath: stderrPath)
+    }
+
+    /// Starts `executable` with `arguments`; stdin from `stdinPath` (or /dev/null), stdout to
+    /// `stdout`, stderr appended to `stderrPath`.
+    init(executable: String, arguments: [String], stdinPath: String?, stdout: Output, stderrPath: String) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, stdinPath ?? "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        switch stdout {
+        case .file(let path): posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        case .descriptor(let fd): posix_spawn_file_actions_adddup2(&actions, fd, 1)
+        }
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         // The test holds control and raw sockets; a child must not keep them open.
         Self.closeFrom(3, in: &actions)

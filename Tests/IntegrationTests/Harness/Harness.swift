@@ -104,3 +104,66 @@ func runFerry(
     let read = { (path: String) in String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self) }
     return CLIResult(termination: ended, stdout: read(outPath), stderr: read(errPath))
 }
+
+/// What a CLI run printed before its reader went away.
+struct EarlyCloseResult: CustomStringConvertible {
+    let termination: Termination
+    /// The first stdout line, read before the pipe was closed.
+    let firstLine: String
+    let stderr: String
+
+    var description: String { "\(termination); first line: \(firstLine.prefix(200)); stderr: \(stderr.prefix(2000))" }
+}
+
+/// Runs `ferry arguments…` with stdout a pipe whose reader closes after the first line, as
+/// `ferry … | head -1` does; kills it after `timeout`.
+func runFerryClosingAfterFirstLine(
+    _ arguments: [String], in scratch: URL, timeout: TimeInterval = Harness.cliTimeoutSeconds
+) throws -> EarlyCloseResult {
+    var ends: [Int32] = [-1, -1]
+    // pipe2 sits behind _GNU_SOURCE; the test thread is the only one spawning, so setting
+    // close-on-exec right after pipe() leaves no window for another child to inherit the ends.
+    guard pipe(&ends) == 0 else { throw HarnessError("pipe: \(String(cString: strerror(errno)))") }
+    for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+    let errPath = scratch.appendingPathComponent("cli-\(UUID().uuidString.prefix(8)).err").path
+    defer { unlink(errPath) }
+    let child: ChildProcess
+    do {
+        child = try ChildProcess(
+            executable: try Harness.ferry(), arguments: arguments, stdinPath: nil, stdout: .descriptor(ends[1]), stderrPath: errPath)
+    } catch {
+        close(ends[0])
+        close(ends[1])
+        throw error
+    }
+    close(ends[1])
+    let firstLine = readFirstLine(ends[0], seconds: timeout)
+    // The reader goes away here, with the writer's output not yet all read.
+    close(ends[0])
+    guard let ended = child.wait(seconds: timeout) ?? { child.killNow(); return nil }() else {
+        throw HarnessError("ferry \(arguments.joined(separator: " ")) did not finish within \(timeout) s after its reader closed; killed")
+    }
+    let stderr = String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self)
+    return EarlyCloseResult(termination: ended, firstLine: firstLine, stderr: stderr)
+}
+
+/// Reads from `fd` until a newline, end of file or `seconds`; returns the text before the newline.
+private func readFirstLine(_ fd: Int32, seconds: TimeInterval) -> String {
+    let deadline = Date().addingTimeInterval(seconds)
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while !bytes.contains(UInt8(ascii: "\n")) {
+        let remaining = deadline.timeIntervalSinceNow
+        guard remaining > 0 else { break }
+        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        let polled = poll(&poller, 1, Int32(min(remaining * 1000, 1000)) + 1)
+        if polled < 0 && errno == EINTR { continue }
+        guard polled > 0 else { continue }
+        let count = read(fd, &chunk, chunk.count)
+        if count < 0 && errno == EINTR { continue }
+        guard count > 0 else { break }
+        bytes += chunk[0..<count]
+    }
+    let line = bytes.split(separator: UInt8(ascii: "\n"), maxSplits: 1, omittingEmptySubsequences: false).first ?? []
+    return String(decoding: line, as: UTF8.self)
+}
