@@ -26,6 +26,20 @@ final class TestNode {
 
     var address: Address { core.address }
     var verified: VerifiedIdentity { try! VerifiedIdentity(record: core.record, now: nil) }
+
+    /// Notes an action that is not about moving bytes or closing links.
+    func record(_ action: CoreAction) {
+        switch action {
+        case .send, .close: break
+        case .linkEstablished(_, let peer): established.append(peer)
+        case .linkRejected(let link, let rejection): rejected.append((link, rejection))
+        case .delivered(let message): delivered.append(message)
+        case .proofAccepted(let id): proofs.append(id)
+        case .receiptReceived(let id, _): receipts.append(id)
+        case .storeFailed(let detail): storeFailures.append(detail)
+        case .log(_, let text): logs.append(text)
+        }
+    }
 }
 
 /// Two cores joined by in-memory links on a manual clock (quinn-proto's `Pair`): actions are
@@ -138,13 +152,8 @@ final class CorePair {
                 let pair = links.remove(at: index)
                 let other = isA ? b : a
                 apply(other.core.linkClosed(isA ? pair.b : pair.a, now: now), at: other)
-            case .linkEstablished(_, let peer): node.established.append(peer)
-            case .linkRejected(let link, let rejection): node.rejected.append((link, rejection))
-            case .delivered(let message): node.delivered.append(message)
-            case .proofAccepted(let id): node.proofs.append(id)
-            case .receiptReceived(let id, _): node.receipts.append(id)
-            case .storeFailed(let detail): node.storeFailures.append(detail)
-            case .log(_, let text): node.logs.append(text)
+            case .linkEstablished, .linkRejected, .delivered, .proofAccepted, .receiptReceived, .storeFailed, .log:
+                node.record(action)
             }
         }
     }

@@ -71,13 +71,8 @@ final class TestNet {
                 if let otherNode = nodes[other.node] {
                     apply(otherNode.core.linkClosed(other.link, now: now), at: otherNode)
                 }
-            case .linkEstablished(_, let peer): node.established.append(peer)
-            case .linkRejected(let link, let rejection): node.rejected.append((link, rejection))
-            case .delivered(let message): node.delivered.append(message)
-            case .proofAccepted(let id): node.proofs.append(id)
-            case .receiptReceived(let id, _): node.receipts.append(id)
-            case .storeFailed(let detail): node.storeFailures.append(detail)
-            case .log(_, let text): node.logs.append(text)
+            case .linkEstablished, .linkRejected, .delivered, .proofAccepted, .receiptReceived, .storeFailed, .log:
+                node.record(action)
             }
         }
     }
