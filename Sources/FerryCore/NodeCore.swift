@@ -108,7 +108,8 @@ public final class NodeCore {
     /// become pending again and will be offered on the next link to their destination.
     public func linkClosed(_ link: LinkID, now: CoreTime) -> [CoreAction] {
         guard let session = sessions.removeValue(forKey: link) else { return [] }
-        var actions: [CoreAction] = [.log(.info, "link to \(describe(session)) closed")]
+        // A connection that never finished its handshake is noise at info level (scanners, floods).
+        var actions: [CoreAction] = [.log(session.isEstablished ? .info : .debug, "link to \(describe(session)) closed")]
         releaseInflight(of: session, now: now, actions: &actions)
         return actions
     }
@@ -146,7 +147,8 @@ public final class NodeCore {
         guard let session = sessions.removeValue(forKey: link) else { return }
         let failure = error as? LinkSession.Failure
             ?? LinkSession.Failure(reason: .protocolError, message: "\(error)")
-        let level: LogLevel = failure.rejection == nil && failure.reason != .busy ? .warning : .info
+        // Peers misbehaving is a warning; a dialler told why is info; load shedding is only counted.
+        let level: LogLevel = failure.reason == .busy ? .debug : failure.rejection == nil ? .warning : .info
         actions.append(.log(level, "closing link to \(describe(session)): \(failure.message)"))
         if let rejection = failure.rejection { actions.append(.linkRejected(link, rejection)) }
         var bytes: [UInt8] = []
