@@ -1,7 +1,7 @@
 import FerryWire
 
-/// Where a node keeps everything it must not lose: its outbox (messages in custody), its inbox,
-/// the ids it has seen, and identity records it has learned.
+/// Where a node keeps everything it must not lose: the messages it holds in custody (its own, relay
+/// copies, later mailboxes), the delivery proofs it has seen, its inbox, and identity records.
 ///
 /// Writes are grouped: every write since the last `commit()` becomes durable together when
 /// `commit()` returns. The driver commits once per loop iteration and only then sends any
@@ -9,28 +9,69 @@ import FerryWire
 /// Reads always see the store's latest writes, committed or not.
 /// Implementations are confined to the loop thread and are not `Sendable`.
 public protocol MessageStore: AnyObject {
-    // MARK: Outbox
+    // MARK: Custody
 
-    /// Adds a message to the outbox with the next outbox `seq`. Throws `StoreError.duplicate` if the id
-    /// is already there.
+    /// Takes custody of a message with the next custody `seq` and returns it as stored; nil (and no
+    /// change) if the same (id, ack hash) is already held, of any kind.
     ///
-    /// A committed `seq` is never handed out again, even after the message that had it is removed:
-    /// the core's per-link cursor (`pendingOutbound(afterSeq:)`) would otherwise skip a new message
-    /// that got the number of one it already offered.
-    func addOutbound(_ message: OutboundMessage) throws
-    /// The outbox message with this id, delivered or not.
-    func outbound(id: MessageID) throws -> OutboundMessage?
-    /// Pending (undelivered, unexpired at `now`) messages for `destination` with `seq > afterSeq`,
-    /// oldest first, at most `limit`.
-    func pendingOutbound(to destination: Address, now: Timestamp, afterSeq: Int64, limit: Int) throws -> [OutboundMessage]
-    /// Records a valid delivery proof. Returns false if the message is unknown or already delivered.
+    /// A committed `seq` is never handed out again, even after the message that had it is gone (and
+    /// not after a rollback either): the core's per-link cursors (`pendingHeld(afterSeq:)`) would
+    /// otherwise skip a new message that got the number of one already offered.
+    func hold(_ message: HeldMessage) throws -> HeldMessage?
+    /// The held message with this key, delivered (own) or not.
+    func held(_ key: CustodyKey) throws -> HeldMessage?
+    /// Every held message with this id, oldest first: normally none or one. At most
+    /// `StoreLimits.inboundCopiesPerIDMax`.
+    func held(id: MessageID) throws -> [HeldMessage]
+    /// Held messages of any kind for `destination` that are undelivered and unexpired at `now`, with
+    /// `seq > afterSeq`, in seq order, at most `limit`.
+    func pendingHeld(for destination: Address, now: Timestamp, afterSeq: Int64, limit: Int) throws -> [HeldMessage]
+    /// Held messages of any kind, undelivered and unexpired at `now`, with `seq > afterSeq`, in seq
+    /// order, at most `limit`: what the node can offer, for its reconciliation set and for spraying.
+    func pendingHeld(now: Timestamp, afterSeq: Int64, limit: Int) throws -> [HeldMessage]
+    /// Sets the copy budget this node keeps of a held message (after handing half on). No-op if not held.
+    func setCopies(_ key: CustodyKey, copies: UInt16) throws
+    /// Records end-to-end delivery (a valid proof). An own message keeps its row, marked delivered
+    /// with the path and hops the proof reported; a relay or mailbox copy is removed.
+    /// - Returns: false if the message is not held or was already delivered.
     @discardableResult
-    func markDelivered(id: MessageID, at time: Timestamp) throws -> Bool
-    /// Records the recipient's end-to-end receipt. Returns false if the message is unknown.
+    func markDelivered(_ key: CustodyKey, at time: Timestamp, path: DeliveryPath, hops: UInt8) throws -> Bool
+    /// Drops a relay or mailbox copy (evicted, or handed on for good). Never removes an own message.
+    /// - Returns: whether a copy was removed.
     @discardableResult
-    func markReceipt(id: MessageID, receivedAt: Timestamp, openedAt: Timestamp) throws -> Bool
-    /// Removes outbound messages that expired before `now` and were never delivered; returns how many.
-    func expireOutbound(before now: Timestamp) throws -> Int
+    func release(_ key: CustodyKey) throws -> Bool
+    /// Messages and bytes held of `kind` (undelivered; delivered own rows do not count).
+    func custodyUsage(_ kind: CustodyKind) throws -> CustodyUsage
+    /// Bytes of `kind` that came from `origin`, for the per-origin quota.
+    func custodyBytes(_ kind: CustodyKind, origin: Address) throws -> Int
+    /// Bytes of `kind` held for `destination`, for the per-destination quota.
+    func custodyBytes(_ kind: CustodyKind, destination: Address) throws -> Int
+    /// Held messages of `kind` in eviction order — nearest expiry first, then fewest copies left
+    /// (most spent), then oldest seq — at most `limit`.
+    func evictionCandidates(_ kind: CustodyKind, limit: Int) throws -> [HeldMessage]
+    /// Removes undelivered messages of every kind that expired at or before `now`, and delivered own
+    /// rows older than `deliveredBefore`; returns the keys of the undelivered ones removed.
+    func expireHeld(before now: Timestamp, deliveredBefore: Timestamp) throws -> [CustodyKey]
+    /// Own messages not yet delivered, oldest first, at most `limit` (`ferry outbox`).
+    func ownPending(limit: Int) throws -> [HeldMessage]
+
+    // MARK: Proofs (anti-packets)
+
+    /// Remembers a delivery proof until its `expiresAt`, with the next proof `seq`.
+    /// - Returns: false (and no change) if a proof with the same (id, ack hash) is already there.
+    @discardableResult
+    func addProof(_ proof: StoredProof) throws -> Bool
+    /// The proof for this key, if remembered.
+    func proof(_ key: CustodyKey) throws -> StoredProof?
+    /// Remembered proofs with `seq > afterSeq`, in seq order, at most `limit` (for the proof sync set).
+    func proofs(afterSeq: Int64, limit: Int) throws -> [StoredProof]
+    /// Forgets proofs whose time ran out at or before `now`; returns their keys.
+    func purgeProofs(before now: Timestamp) throws -> [CustodyKey]
+    /// How many proofs are remembered.
+    func proofCount() throws -> Int
+    /// Forgets the proofs nearest their expiry until at most `keep` remain (the core bounds the
+    /// table, since anyone can make a proof for an id of their own); returns the keys forgotten.
+    func trimProofs(keep: Int) throws -> [CustodyKey]
 
     // MARK: Inbox
 
@@ -47,17 +88,6 @@ public protocol MessageStore: AnyObject {
     func inbound(id: MessageID) throws -> [InboundMessage]
     /// Inbox messages with `seq > afterSeq`, in order, at most `limit`.
     func inbox(afterSeq: Int64, limit: Int) throws -> [InboundMessage]
-
-    // MARK: Seen ids
-
-    /// Remembers that the message (`id`, `ackHash`) was delivered or dropped here, until `until`, so it is
-    /// never handled twice. Keyed on the pair, not the id, so a decoy reusing a known id is not taken
-    /// for the message it imitates (and cannot make the real one look already seen).
-    func markSeen(id: MessageID, ackHash: [UInt8], until: Timestamp) throws
-    /// Whether (`id`, `ackHash`) was marked seen and not purged yet.
-    func isSeen(id: MessageID, ackHash: [UInt8]) throws -> Bool
-    /// Forgets seen ids whose time ran out before `now`; returns how many.
-    func purgeSeen(before now: Timestamp) throws -> Int
 
     // MARK: Identities
 
@@ -90,13 +120,6 @@ public protocol MessageStore: AnyObject {
     /// (the core's link cursors may hold them). Inbox `seq`s may be: no client saw the discarded
     /// messages, since the driver answers every request of a failed group with a failure.
     func rollback() throws
-}
-
-extension MessageStore {
-    /// All pending messages for `destination`, oldest first, at most `limit`.
-    public func pendingOutbound(to destination: Address, now: Timestamp, limit: Int) throws -> [OutboundMessage] {
-        try pendingOutbound(to: destination, now: now, afterSeq: 0, limit: limit)
-    }
 }
 
 /// Every limit of the store contract, in one place (STYLE.md: unit last in the name).

@@ -1,13 +1,5 @@
 import FerryWire
 
-/// What an outbound message is, which decides what happens once it is delivered.
-public enum OutboundKind: UInt8, Sendable {
-    /// A message the local user sent.
-    case message = 1
-    /// An end-to-end receipt this node sent back to the sender of a message it received.
-    case receipt = 2
-}
-
 /// How a received message reached this node; shown as `path` in `ferry inbox --json`.
 public enum DeliveryPath: String, Sendable, CaseIterable {
     /// Straight from the sender over one link.
@@ -16,47 +8,6 @@ public enum DeliveryPath: String, Sendable, CaseIterable {
     case coordinator
     /// Carried by other nodes (store-carry-forward).
     case mesh
-}
-
-/// A message this node originated and keeps in custody until a delivery proof arrives or it expires.
-public struct OutboundMessage: Sendable, Equatable {
-    public var id: MessageID
-    /// Outbox order, assigned by the store on insert (ignored by `addOutbound`); the core keeps a
-    /// per-link cursor over it so refilling a link reads only messages it has not offered yet.
-    public var seq: Int64
-    public var destination: Address
-    public var kind: OutboundKind
-    /// The encoded envelope (FerryWire `Envelope`) exactly as it goes on the wire.
-    public var envelope: [UInt8]
-    /// SHA-256 of the ack secret, to check delivery proofs against (also in the envelope header).
-    public var ackHash: [UInt8]
-    public var createdAt: Timestamp
-    public var expiresAt: Timestamp
-    /// When a valid delivery proof arrived; nil while the message is pending.
-    public var deliveredAt: Timestamp?
-    /// When the recipient's end-to-end receipt arrived, and the time it says the message was opened.
-    public var receiptAt: Timestamp?
-    public var openedAt: Timestamp?
-
-    public init(
-        id: MessageID, seq: Int64 = 0, destination: Address, kind: OutboundKind, envelope: [UInt8], ackHash: [UInt8],
-        createdAt: Timestamp, expiresAt: Timestamp, deliveredAt: Timestamp? = nil,
-        receiptAt: Timestamp? = nil, openedAt: Timestamp? = nil
-    ) {
-        self.id = id
-        self.seq = seq
-        self.destination = destination
-        self.kind = kind
-        self.envelope = envelope
-        self.ackHash = ackHash
-        self.createdAt = createdAt
-        self.expiresAt = expiresAt
-        self.deliveredAt = deliveredAt
-        self.receiptAt = receiptAt
-        self.openedAt = openedAt
-    }
-
-    public var isPending: Bool { deliveredAt == nil }
 }
 
 /// A message opened by this node and shown in its inbox.
@@ -98,15 +49,25 @@ public struct InboundMessage: Sendable, Equatable {
 
 /// Counts for `ferry status`.
 public struct StoreCounts: Sendable, Equatable {
+    /// Own messages not yet delivered, and delivered.
     public var outboxPending: Int
     public var outboxDelivered: Int
     public var inbox: Int
+    /// Relay copies held for others, and their bytes.
     public var relay: Int
+    public var relayBytes: Int
+    /// Delivery proofs remembered.
+    public var proofs: Int
 
-    public init(outboxPending: Int = 0, outboxDelivered: Int = 0, inbox: Int = 0, relay: Int = 0) {
+    public init(
+        outboxPending: Int = 0, outboxDelivered: Int = 0, inbox: Int = 0, relay: Int = 0, relayBytes: Int = 0,
+        proofs: Int = 0
+    ) {
         self.outboxPending = outboxPending
         self.outboxDelivered = outboxDelivered
         self.inbox = inbox
         self.relay = relay
+        self.relayBytes = relayBytes
+        self.proofs = proofs
     }
 }
