@@ -44,10 +44,14 @@ public struct ControlReply: Codable, Sendable, Equatable {
     public var message: InboxItem?
     /// `inbox` without follow: the last line of the listing.
     public var end: Bool?
-    /// `wait`: the receipt arrived.
+    /// `wait`: the delivery proof arrived.
     public var delivered: Bool?
-    /// `wait`: when the recipient opened the message (ms since the epoch).
-    public var openedAtMs: UInt64?
+    /// `wait`: how the destination got the message (`direct`, `mesh`, `coordinator`) and in how many
+    /// hops, as its proof reports.
+    public var path: String?
+    public var hops: Int?
+    /// `outbox`: own messages not yet delivered.
+    public var outbox: [OutboxItem]?
 
     public init(ok: Bool, error: String? = nil) {
         self.ok = ok
@@ -71,6 +75,13 @@ public struct NodeStatus: Codable, Sendable, Equatable {
     public var relay: Int
     /// What peers made the node refuse or ignore since it started.
     public var refusals: RefusalCounts?
+    /// Bytes of relay copies held for others, and the quota they live under.
+    public var relayBytes: Int?
+    public var relayQuotaBytes: Int?
+    /// Relay copies handed on to a next hop or delivered; valid proofs learnt; copies evicted.
+    public var forwarded: Int?
+    public var proofsSeen: Int?
+    public var evicted: Int?
 
     public init(
         address: String, listen: String, dataDir: String, pid: Int32, startedAtMs: UInt64, links: Int,
@@ -184,5 +195,33 @@ public struct RefusalCounts: Codable, Sendable, Equatable {
         self.invalidEnvelopes = invalidEnvelopes
         self.framesTimedOut = framesTimedOut
         self.logLinesSuppressed = logLinesSuppressed
+    }
+}
+
+/// `ferry outbox`: one own message not yet delivered.
+public struct OutboxItem: Codable, Sendable, Equatable {
+    public var id: String
+    /// Destination address, and its contact name if known.
+    public var to: String
+    public var toName: String?
+    public var createdAtMs: UInt64
+    /// Copies handed on to relays so far.
+    public var copiesOut: Int
+    /// When it was last offered on a link since the node started (absent: not yet).
+    public var lastOfferedMs: UInt64?
+    /// Links it is in flight on now.
+    public var inflightLinks: Int
+
+    public init(
+        id: String, to: String, toName: String?, createdAtMs: UInt64, copiesOut: Int, lastOfferedMs: UInt64?,
+        inflightLinks: Int
+    ) {
+        self.id = id
+        self.to = to
+        self.toName = toName
+        self.createdAtMs = createdAtMs
+        self.copiesOut = copiesOut
+        self.lastOfferedMs = lastOfferedMs
+        self.inflightLinks = inflightLinks
     }
 }

@@ -37,6 +37,27 @@ public struct CoreLimits: Sendable {
     /// Envelopes addressed to us that do not open (each costs a decapsulation) before the link is closed.
     public var invalidEnvelopesPerLinkMax = 3
 
+    /// Relay custody (bytes of envelopes held for others): in all, from one origin peer, and for one
+    /// destination. Over the total the oldest-expiring relay copies are evicted; over an origin's or
+    /// a destination's share new copies from it are refused (`quota`), so one stranger fills only
+    /// its share. Own messages are never evicted and not counted here.
+    public var relayBytesMax = 256 << 20
+    public var relayBytesPerOriginMax = 32 << 20
+    public var relayBytesPerDestinationMax = 32 << 20
+    /// Spray-and-wait: the copy budget a new message starts with. A holder with more than one copy
+    /// hands half on to a relay; with one it waits to meet the destination.
+    public var sprayCopiesInitial: UInt16 = 8
+    /// Messages queued per link for spraying (offers waiting for room in the window).
+    public var sprayQueuePerLinkMax = 4096
+    /// Delivery proofs remembered (anyone can make a proof for an id of their own, so the table is
+    /// bounded; the ones nearest expiry go first), and how long one is kept when its message is unknown.
+    public var proofsMax = 100_000
+    public var proofLifetimeDefaultMilliseconds: UInt64 = WireLimits.messageLifetimeDefaultMilliseconds
+    /// How long a delivered own message stays listed (for `send --wait` after the fact).
+    public var deliveredKeepMilliseconds: UInt64 = 24 * 3600 * 1000
+    /// Reconcile with each relay peer this often, besides once when the link comes up.
+    public var syncIntervalMilliseconds: UInt64 = 60_000
+
     /// Offer pending messages again to connected peers this often (after a refusal, say).
     public var retryIntervalMilliseconds: UInt64 = 30_000
     /// Expire old outbound messages and seen ids this often.

@@ -32,10 +32,9 @@ public enum CoreAction: Sendable, Equatable {
     case linkRejected(LinkID, LinkRejection)
     /// A new message arrived in the inbox.
     case delivered(InboundMessage)
-    /// A valid delivery proof arrived for one of our outbound messages.
-    case proofAccepted(MessageID)
-    /// The recipient's end-to-end receipt for one of our messages arrived.
-    case receiptReceived(MessageID, openedAt: Timestamp)
+    /// A valid delivery proof arrived for one of our own messages: it is delivered, by `path` in
+    /// `hops` links (as the destination reported them).
+    case proofAccepted(MessageID, path: DeliveryPath, hops: UInt8)
     /// A store operation failed: the writes of this iteration must be rolled back, not committed,
     /// and nothing of it acknowledged. The text is for the local log only, never for a peer.
     case storeFailed(String)
@@ -76,4 +75,6 @@ public struct LinkSummary: Sendable, Equatable {
     public var inflightBytes: Int
     /// Ciphertext handed to the socket and not yet written by it.
     public var queuedBytes: Int
+    /// What the peer said it can do in its hello (relay, sync).
+    public var capabilities: Hello.Capabilities
 }

@@ -1,4 +1,5 @@
 import FerryCrypto
+import FerryStore
 import FerryWire
 
 /// One link's protocol state: TLS engine, framing, hello, keepalive, and the bytes it has in flight.
@@ -67,6 +68,19 @@ final class LinkSession {
     /// so write completions do not query the store for nothing.
     var outboxExhausted = false
     private(set) var establishedAt: CoreTime?
+    /// What the peer said it can do; empty until its hello.
+    private(set) var capabilities: Hello.Capabilities = []
+    /// Held messages waiting to be sprayed on this link (relay offers, after direct ones), in order,
+    /// and the same as a set to keep each once. Bounded by `CoreLimits.sprayQueuePerLinkMax`.
+    var sprayQueue: [CustodyKey] = []
+    var sprayQueued: Set<CustodyKey> = []
+    /// Messages the peer told us it holds or knows delivered (refused as `held`, acked, or sent to
+    /// us), so they are not offered to it again on this link.
+    var peerHolds = BoundedKeySet(capacity: 65_536)
+    /// Set reconciliation on this link, per set, while one runs.
+    var syncs: [SyncSet: NodeCore.LinkSync] = [:]
+    /// When this link last started a reconciliation (monotonic).
+    var lastSync: MonotonicTime?
 
     init(
         id: LinkID, engine: TLSEngine, outbound: Bool, expectedPeer: Address?, endpoint: String, now: CoreTime,
@@ -94,6 +108,9 @@ final class LinkSession {
         if case .established = state { return true }
         return false
     }
+
+    /// Something may be offered on this link: the outbox cursor has not run dry, or sprays are queued.
+    var hasWork: Bool { !outboxExhausted || !sprayQueue.isEmpty }
 
     /// Bytes held for a frame that has not finished arriving.
     var partialFrameBytes: Int { decoder.bufferedByteCount }
@@ -158,6 +175,7 @@ final class LinkSession {
         }
         state = .established(peer: peer)
         establishedAt = now
+        capabilities = hello.capabilities
         return identity
     }
 

@@ -3,37 +3,51 @@ import FerryStore
 import FerryWire
 
 extension NodeCore {
-    /// Seals `body` to `recipient`, puts it in the outbox and, if the recipient is linked, offers it
-    /// at once. The caller replies "sent" only after the store commits. Throws the store's error (the
-    /// driver then rolls back) or a sealing error.
+    /// Seals `body` to `recipient` and takes it into custody as an own message with the initial copy
+    /// budget; offers it at once to the recipient if linked, and to linked relays. The caller replies
+    /// "sent" only after the store commits. Throws the store's error (the driver then rolls back) or
+    /// a sealing error.
     public func submit(
         body: [UInt8], contentType: ContentType = .text, to recipient: VerifiedIdentity, now: CoreTime
     ) throws -> (MessageID, [CoreAction]) {
         var actions: [CoreAction] = []
-        let id = try enqueue(body: body, contentType: contentType, kind: .message, to: recipient, now: now)
-        flushOutbound(to: recipient.address, now: now, actions: &actions)
-        return (id, actions)
-    }
-
-    /// A receipt tells the sender we opened its message; it travels like any message, in custody.
-    func enqueueReceipt(for message: InboundMessage, to sender: VerifiedIdentity, now: CoreTime) throws {
-        let body = Receipt(messageID: message.id, openedAt: now.wall).encoded()
-        _ = try enqueue(body: body, contentType: .receipt, kind: .receipt, to: sender, now: now)
-    }
-
-    func enqueue(
-        body: [UInt8], contentType: ContentType, kind: OutboundKind, to recipient: VerifiedIdentity, now: CoreTime
-    ) throws -> MessageID {
         let id = try MessageID(bytes: random.bytes(MessageID.byteCount))
         let draft = EnvelopeSeal.Draft(
             id: id, created: now.wall, expires: now.wall.adding(milliseconds: limits.messageLifetimeMilliseconds),
-            contentType: contentType, body: body, ackSecret: random.bytes(SealedContent.ackSecretByteCount))
+            contentType: contentType, body: body, ackSecret: random.bytes(SealedContent.ackSecretByteCount),
+            copies: limits.sprayCopiesInitial)
         let envelope = try EnvelopeSeal.seal(draft, to: recipient, from: identity, senderRecord: record)
-        try store.addOutbound(OutboundMessage(
-            id: id, destination: recipient.address, kind: kind, envelope: envelope.encoded(),
-            ackHash: envelope.ackHash, createdAt: now.wall, expiresAt: envelope.expires))
-        for session in sessions.values where session.peer == recipient.address { session.outboxExhausted = false }
-        return id
+        let message = HeldMessage(
+            id: id, ackHash: envelope.ackHash, kind: .own, destination: recipient.address, envelope: envelope.encoded(),
+            copies: envelope.copies, hopsLeft: envelope.hopsLeft, createdAt: envelope.created,
+            expiresAt: envelope.expires, receivedAt: now.wall, origin: nil)
+        guard let held = try store.hold(message) else { throw StoreError.duplicate(id) }
+        heldSet.insert(held.key, at: held.createdAt)
+        spread(held, now: now, actions: &actions)
+        return (id, actions)
+    }
+
+    /// A message newly in custody goes out at once where it can: to its destination if linked (the
+    /// link's direct cursor finds it), and to linked relays while it has copies to share.
+    func spread(_ message: HeldMessage, now: CoreTime, actions: inout [CoreAction]) {
+        for session in establishedSessions {
+            guard let peer = session.peer, peer != message.origin, !session.peerHolds.contains(message.key),
+                  let offer = Router.offer(message, to: peer, capabilities: session.capabilities, now: now.wall)
+            else { continue }
+            switch offer {
+            case .direct: session.outboxExhausted = false
+            case .spray: enqueueSpray(message.key, on: session)
+            }
+            refill(session, now: now, actions: &actions)
+            emitOutput(session, now: now, into: &actions)
+        }
+    }
+
+    /// Queues a held message to be offered on a link after its direct offers; bounded per link.
+    func enqueueSpray(_ key: CustodyKey, on session: LinkSession) {
+        guard session.sprayQueue.count < limits.sprayQueuePerLinkMax, !session.sprayQueued.contains(key) else { return }
+        session.sprayQueue.append(key)
+        session.sprayQueued.insert(key)
     }
 
     /// Offers pending messages for `destination` on its link, if it has one.
@@ -42,41 +56,86 @@ extension NodeCore {
         refill(session, now: now, actions: &actions)
     }
 
-    /// Fills a link from the outbox, by bytes: envelopes are added while the link's unwritten
-    /// ciphertext is under the high-water mark and its unproven envelope bytes under the window.
-    /// The link's outbox cursor makes each refill read only messages not offered there yet
-    /// (docs/BENCHMARKS.md). A store error is reported, and the next write or retry tries again.
+    /// Fills a link, by bytes: first everything held for the peer itself (direct delivery is
+    /// preferred), then the relay offers queued for it. Envelopes are added while the link's
+    /// unwritten ciphertext is under the high-water mark and its unanswered bytes under the window.
+    /// A store error is reported, and the next write or retry tries again. The caller emits output.
     func refill(_ session: LinkSession, now: CoreTime, actions: inout [CoreAction]) {
-        guard session.isEstablished, let destination = session.peer else { return }
+        guard session.isEstablished, let peer = session.peer else { return }
         var sent = 0
         do {
-            // Bounded: each pass offers at least one message, moves the cursor past a batch, or ends.
-            for _ in 0..<Self.refillPassesMax where hasRoom(session) && !session.outboxExhausted {
-                let batch = try store.pendingOutbound(
-                    to: destination, now: now.wall, afterSeq: session.offeredThroughSeq, limit: Self.refillBatchMax)
-                for message in batch {
-                    guard hasRoom(session) else { break }
-                    if inflight[message.id] == nil {
-                        session.send(.envelope(message.envelope))
-                        inflight[message.id] = (session.id, message.envelope.count)
-                        session.inflightCount += 1
-                        session.inflightBytes += message.envelope.count
-                        sent += 1
-                    }
-                    session.offeredThroughSeq = message.seq
-                }
-                if batch.count < Self.refillBatchMax && session.offeredThroughSeq == (batch.last?.seq ?? session.offeredThroughSeq) {
-                    session.outboxExhausted = true
-                }
-            }
+            sent += try refillDirect(session, peer: peer, now: now, actions: &actions)
+            sent += try refillSpray(session, peer: peer, now: now, actions: &actions)
         } catch {
-            actions.append(.storeFailed("reading the outbox for \(destination.text): \(error)"))
+            actions.append(.storeFailed("reading custody for \(peer.text): \(error)"))
         }
         if sent > 0 { emitOutput(session, now: now, into: &actions) }
     }
 
+    /// Walks the link's cursor over messages held for the peer. Bounded: each pass offers at least
+    /// one message, moves the cursor past a batch, or ends.
+    private func refillDirect(_ session: LinkSession, peer: Address, now: CoreTime, actions: inout [CoreAction]) throws -> Int {
+        var sent = 0
+        for _ in 0..<Self.refillPassesMax where hasRoom(session) && !session.outboxExhausted {
+            let batch = try store.pendingHeld(
+                for: peer, now: now.wall, afterSeq: session.offeredThroughSeq, limit: Self.refillBatchMax)
+            for message in batch {
+                guard hasRoom(session) else { break }
+                let key = message.key
+                if inflight[InflightKey(key: key, link: session.id)] == nil, !session.peerHolds.contains(key),
+                   Router.offer(message, to: peer, capabilities: session.capabilities, now: now.wall) == .direct {
+                    if offer(message, .direct, on: session, now: now, actions: &actions) { sent += 1 }
+                }
+                session.offeredThroughSeq = message.seq
+            }
+            if batch.count < Self.refillBatchMax && session.offeredThroughSeq == (batch.last?.seq ?? session.offeredThroughSeq) {
+                session.outboxExhausted = true
+            }
+        }
+        return sent
+    }
+
+    /// Offers queued relay copies, each re-checked against the routing rules as it is now.
+    private func refillSpray(_ session: LinkSession, peer: Address, now: CoreTime, actions: inout [CoreAction]) throws -> Int {
+        var sent = 0
+        while hasRoom(session), !session.sprayQueue.isEmpty {
+            let key = session.sprayQueue.removeFirst()
+            session.sprayQueued.remove(key)
+            guard inflight[InflightKey(key: key, link: session.id)] == nil, !session.peerHolds.contains(key),
+                  let message = try store.held(key),
+                  let offer = Router.offer(message, to: peer, capabilities: session.capabilities, now: now.wall)
+            else { continue }
+            if self.offer(message, offer, on: session, now: now, actions: &actions) { sent += 1 }
+        }
+        return sent
+    }
+
+    /// Puts one offer on the link; a spray hands its copies on at once (they come back if the offer
+    /// is refused or lost). False if the stored envelope does not decode (that copy is dropped).
+    private func offer(_ message: HeldMessage, _ offer: Offer, on session: LinkSession, now: CoreTime, actions: inout [CoreAction]) -> Bool {
+        let bytes: [UInt8]
+        do { bytes = try Router.envelopeBytes(message, offer: offer) } catch {
+            actions.append(.log(.warning, "held message \(message.id.text) does not decode (\(error)); dropping it"))
+            if message.kind != .own { _ = try? store.release(message.key) }
+            heldSet.remove(message.key)
+            return false
+        }
+        var given: UInt16 = 0
+        if case .spray(let give, let keep) = offer {
+            do { try store.setCopies(message.key, copies: keep) } catch {
+                actions.append(.storeFailed("handing on copies of \(message.id.text): \(error)"))
+                return false
+            }
+            given = give
+        }
+        session.send(.envelope(bytes))
+        markInflight(message.key, on: session, bytes: bytes.count, given: given, kind: message.kind)
+        if message.kind == .own { lastOffered[message.key] = now.wall }
+        return true
+    }
+
     /// Room for one more envelope on the link: its socket queue under the high-water mark (counting
-    /// frames not yet encrypted) and its unproven bytes under the window.
+    /// frames not yet encrypted) and its unanswered bytes under the window.
     func hasRoom(_ session: LinkSession) -> Bool {
         session.queuedBytes + session.pendingPlaintextBytes < limits.sendQueueHighWaterBytes
             && session.inflightBytes < limits.inflightPerLinkBytesMax

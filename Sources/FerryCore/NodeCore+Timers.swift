@@ -12,10 +12,16 @@ extension NodeCore {
         if now.monotonic >= (nextRetry ?? now.monotonic) {
             nextRetry = now.monotonic.adding(milliseconds: limits.retryIntervalMilliseconds)
             // Offer again what was refused or lost without a link drop: rewind every cursor.
-            for session in sessions.values.sorted(by: { $0.id.value < $1.id.value }) where session.isEstablished {
+            for session in establishedSessions {
                 session.offeredThroughSeq = 0
                 session.outboxExhausted = false
                 refill(session, now: now, actions: &actions)
+            }
+        }
+        for session in establishedSessions where session.syncs.isEmpty {
+            if let last = session.lastSync, now.monotonic.since(last) >= limits.syncIntervalMilliseconds {
+                startSync(on: session, now: now, actions: &actions)
+                emitOutput(session, now: now, into: &actions)
             }
         }
         if now.monotonic >= (nextHousekeeping ?? now.monotonic) {
@@ -46,9 +52,15 @@ extension NodeCore {
 
     private func housekeeping(now: CoreTime, actions: inout [CoreAction]) {
         do {
-            let expired = try store.expireOutbound(before: now.wall)
-            _ = try store.purgeSeen(before: now.wall)
-            if expired > 0 { actions.append(.log(.notice, "\(expired) undelivered messages expired")) }
+            let kept = now.wall.milliseconds > limits.deliveredKeepMilliseconds
+                ? Timestamp(milliseconds: now.wall.milliseconds - limits.deliveredKeepMilliseconds) : Timestamp(milliseconds: 0)
+            let expired = try store.expireHeld(before: now.wall, deliveredBefore: kept)
+            for key in expired {
+                heldSet.remove(key)
+                lastOffered[key] = nil
+            }
+            for key in try store.purgeProofs(before: now.wall) { proofSet.remove(key) }
+            if !expired.isEmpty { actions.append(.log(.notice, "\(expired.count) undelivered messages expired")) }
         } catch {
             actions.append(.storeFailed("expiring old messages: \(error)"))
         }

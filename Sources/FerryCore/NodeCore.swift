@@ -2,7 +2,8 @@ import FerryCrypto
 import FerryStore
 import FerryWire
 
-/// The sans-I/O heart of a node: link sessions, direct routing, custody, proofs and receipts.
+/// The sans-I/O heart of a node: link sessions, custody (own messages and relay copies), routing
+/// (direct, spray-and-wait), reconciliation, hop acknowledgements and delivery proofs.
 ///
 /// Events go in (`linkOpened`, `linkReceived`, `linkWritten`, `linkClosed`, `tick`, `submit`), each
 /// with the time (`CoreTime`: monotonic for timers, wall for message times); actions come out
@@ -16,6 +17,7 @@ public final class NodeCore {
     let store: MessageStore
     let random: RandomSource
     public let limits: CoreLimits
+    let custody: Custody
     /// The port this node accepts links on, told to peers in hello (0 if none).
     public var listenPort: UInt16
     /// True for contacts and pinned seeds: their inbound links never count against the stranger
@@ -25,21 +27,27 @@ public final class NodeCore {
     public var displayName: (Address) -> String = { $0.text }
 
     var sessions: [LinkID: LinkSession] = [:]
-    /// Which link each in-flight message was offered on, and its envelope size; a message is in
-    /// flight on one link at most.
-    var inflight: [MessageID: (link: LinkID, bytes: Int)] = [:]
+    /// Offers on links with no answer yet: a message may be in flight on several links at once
+    /// (sprayed to two relays), never twice on one.
+    var inflight: [InflightKey: Inflight] = [:]
+    /// The reconciliation sets: messages held (pending) and proofs remembered, by sync id.
+    var heldSet = SyncIndex()
+    var proofSet = SyncIndex()
+    /// When each own message was last offered, for `ferry outbox` (memory only).
+    var lastOffered: [CustodyKey: Timestamp] = [:]
     var nextRetry: MonotonicTime?
     var nextHousekeeping: MonotonicTime?
     var pingCounter: UInt64 = 0
     /// Senders' records verified once, not per message.
     let senders = IdentityCache()
-    /// What peers made this node refuse or ignore, for `ferry status`.
+    /// What peers made this node refuse or ignore, and what it relayed, for `ferry status`.
     public internal(set) var counters = CoreCounters()
 
+    /// Loads the reconciliation sets from the store.
     public init(
         identity: NodeIdentity, record: IdentityRecord, store: MessageStore, random: RandomSource,
-        limits: CoreLimits = CoreLimits(), listenPort: UInt16 = 0
-    ) {
+        limits: CoreLimits = CoreLimits(), listenPort: UInt16 = 0, now: Timestamp
+    ) throws {
         self.identity = identity
         self.record = record
         self.address = identity.address
@@ -47,9 +55,11 @@ public final class NodeCore {
         self.random = random
         self.limits = limits
         self.listenPort = listenPort
+        custody = Custody(store: store, limits: limits)
+        try loadSyncSets(now: now)
     }
 
-    var hello: Hello { Hello(record: record.encoded(), listenPort: listenPort) }
+    var hello: Hello { Hello(record: record.encoded(), listenPort: listenPort, capabilities: .all) }
 
     // MARK: Link events
 
@@ -66,7 +76,8 @@ public final class NodeCore {
         var actions: [CoreAction] = []
         if !outbound, let evict = handshakeToEvict(for: session) {
             counters.handshakesEvicted += 1
-            fail(evict, LinkSession.Failure(reason: .busy, message: "evicted: too many connections still in their handshake"), now: now, actions: &actions)
+            let failure = LinkSession.Failure(reason: .busy, message: "evicted: too many connections still in their handshake")
+            fail(evict, failure, now: now, actions: &actions)
         }
         sessions[link] = session
         emitOutput(session, now: now, into: &actions)
@@ -93,19 +104,18 @@ public final class NodeCore {
     }
 
     /// The driver's socket wrote `byteCount` bytes of a `send` action. Below the low-water mark the
-    /// link is refilled from the outbox: this is how sending follows the socket, by bytes.
+    /// link is refilled: this is how sending follows the socket, by bytes.
     public func linkWritten(_ link: LinkID, byteCount: Int, now: CoreTime) -> [CoreAction] {
         guard let session = sessions[link] else { return [] }
         session.wrote(byteCount)
-        guard session.isEstablished, !session.outboxExhausted,
-              session.queuedBytes <= limits.sendQueueLowWaterBytes else { return [] }
+        guard session.isEstablished, session.hasWork, session.queuedBytes <= limits.sendQueueLowWaterBytes else { return [] }
         var actions: [CoreAction] = []
         refill(session, now: now, actions: &actions)
         return actions
     }
 
-    /// The transport connection is gone (EOF, error, or our own close). Its messages in flight
-    /// become pending again and will be offered on the next link to their destination.
+    /// The transport connection is gone (EOF, error, or our own close). Its offers without an
+    /// answer go back: the copies it was handing on are ours again.
     public func linkClosed(_ link: LinkID, now: CoreTime) -> [CoreAction] {
         guard let session = sessions.removeValue(forKey: link) else { return [] }
         // A connection that never finished its handshake is noise at info level (scanners, floods).
@@ -120,7 +130,8 @@ public final class NodeCore {
             LinkSummary(
                 link: session.id, peer: session.peer, endpoint: session.endpoint, outbound: session.outbound,
                 established: session.isEstablished, since: (session.establishedAt ?? session.openedAt).wall,
-                inflight: session.inflightCount, inflightBytes: session.inflightBytes, queuedBytes: session.queuedBytes)
+                inflight: session.inflightCount, inflightBytes: session.inflightBytes, queuedBytes: session.queuedBytes,
+                capabilities: session.capabilities)
         }
     }
 
@@ -163,28 +174,14 @@ public final class NodeCore {
         releaseInflight(of: session, now: now, actions: &actions)
     }
 
-    /// A link is gone: its messages are pending again. Another link to the same peer (there is one
-    /// only while a duplicate is being settled) rewinds and takes them over.
-    func releaseInflight(of session: LinkSession, now: CoreTime, actions: inout [CoreAction]) {
-        inflight = inflight.filter { $0.value.link != session.id }
-        guard let peer = session.peer else { return }
-        for other in sessions.values where other.peer == peer {
-            other.offeredThroughSeq = 0
-            other.outboxExhausted = false
-        }
-        flushOutbound(to: peer, now: now, actions: &actions)
-    }
-
     /// The established link to `peer` (one per peer once duplicates are settled; the oldest until then).
     func link(to peer: Address) -> LinkSession? {
         sessions.values.filter { $0.isEstablished && $0.peer == peer }.min { $0.id.value < $1.id.value }
     }
 
-    /// A message is no longer in flight (proof, receipt or refusal).
-    func clearInflight(_ id: MessageID) {
-        guard let entry = inflight.removeValue(forKey: id), let session = sessions[entry.link] else { return }
-        session.inflightCount -= 1
-        session.inflightBytes -= entry.bytes
+    /// Established links, in link order, so every walk over them is deterministic.
+    var establishedSessions: [LinkSession] {
+        sessions.values.filter(\.isEstablished).sorted { $0.id.value < $1.id.value }
     }
 
     /// A peer for log lines: its contact name or full address once known, else its endpoint.
@@ -193,7 +190,8 @@ public final class NodeCore {
     }
 }
 
-/// Things peers made this node refuse or ignore, shown by `ferry status --json`.
+/// Things peers made this node refuse or ignore, and what it carried for others, for
+/// `ferry status --json`.
 public struct CoreCounters: Sendable, Equatable {
     /// Connections closed because newer ones arrived while too many were in their handshake.
     public var handshakesEvicted = 0
@@ -205,4 +203,12 @@ public struct CoreCounters: Sendable, Equatable {
     public var invalidEnvelopes = 0
     /// Links closed because a frame did not complete in time.
     public var framesTimedOut = 0
+    /// Relay copies handed on (a next hop acknowledged custody) or delivered to their destination.
+    public var forwarded = 0
+    /// Valid delivery proofs learnt (each (id, ack hash) once).
+    public var proofsSeen = 0
+    /// Relay copies dropped to make room under the quota.
+    public var evicted = 0
+    /// Relay copies refused because an origin's or a destination's share was full.
+    public var quotaRefusals = 0
 }

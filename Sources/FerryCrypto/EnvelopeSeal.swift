@@ -84,6 +84,12 @@ public enum EnvelopeSeal {
         let hopsLeftAtArrival: UInt8
     }
 
+    /// True when a sealed body of `count` bytes is one that padded content gives (encapsulated key +
+    /// a bucket + tag). Relays check it before taking custody: anything else cannot be a message.
+    public static func isPaddedSealedSize(_ count: Int) -> Bool {
+        WireLimits.sealedContentBucketsBytes.contains(count - encapsulatedKeyByteCount - tagByteCount)
+    }
+
     /// Opens an envelope addressed to `recipient`, checks the sender's signature, and that the ack
     /// hash in the header matches the sealed secret. Throws `CryptoError` on any mismatch. Only
     /// padded content (`SealedContent.version` 2) opens.
@@ -93,8 +99,7 @@ public enum EnvelopeSeal {
     ) throws(CryptoError) -> Opened {
         guard envelope.destination == recipient.address else { throw .wrongRecipient }
         // A size no padded content gives is refused before the X-Wing decapsulation, the costly step.
-        let plaintextCount = envelope.sealed.count - encapsulatedKeyByteCount - tagByteCount
-        guard WireLimits.sealedContentBucketsBytes.contains(plaintextCount) else {
+        guard isPaddedSealedSize(envelope.sealed.count) else {
             throw .cannotOpen("sealed body of \(envelope.sealed.count) bytes is not a padded size")
         }
         let header = envelope.fixedHeader

@@ -19,7 +19,8 @@ extension Node {
             case "send": try handleSend(request, from: session)
             case "wait": try handleWait(request, from: session)
             case "inbox": startListing(request, for: session)
-            default: reply(.failure("unknown request '\(SafeText.escaped(request.op, maxScalars: 40))'; this node knows status, peers, send, wait, inbox"), to: session)
+            case "outbox": try replyOutbox(request, to: session)
+            default: reply(.failure("unknown request '\(SafeText.escaped(request.op, maxScalars: 40))'; this node knows status, peers, send, wait, inbox, outbox"), to: session)
             }
         } catch let error as NodeError {
             reply(.failure(error.description), to: session)
@@ -42,6 +43,11 @@ extension Node {
             outboxPending: counts.outboxPending, outboxDelivered: counts.outboxDelivered, inbox: counts.inbox,
             relay: counts.relay)
         let counters = core.counters
+        status.relayBytes = counts.relayBytes
+        status.relayQuotaBytes = core.limits.relayBytesMax
+        status.forwarded = counters.forwarded
+        status.proofsSeen = counters.proofsSeen
+        status.evicted = counters.evicted
         status.refusals = RefusalCounts(
             handshakesEvicted: counters.handshakesEvicted, linksRefused: counters.linksRefused,
             pingsIgnored: counters.pingsIgnored, invalidEnvelopes: counters.invalidEnvelopes,
@@ -117,16 +123,17 @@ extension Node {
             storedRecord: { try store.identity(for: $0) })
     }
 
-    /// Replies when the recipient's receipt for `id` is in (at once if it already is).
+    /// Replies when the delivery proof for `id` is in (at once if it already is), with the path and
+    /// hops the destination reported.
     private func handleWait(_ request: ControlRequest, from session: ControlSession) throws {
         guard let text = request.id, let id = MessageID(text: text) else {
             return reply(.failure("wait needs the 32-character message id that send printed"), to: session)
         }
-        guard let message = try store.outbound(id: id) else {
-            return reply(.failure("no message \(text) was sent from this node"), to: session)
+        guard let message = try store.held(id: id).first(where: { $0.kind == .own }) else {
+            return reply(.failure("no message \(text) was sent from this node (or it was delivered over a day ago)"), to: session)
         }
-        if let openedAt = message.openedAt {
-            return reply(deliveredReply(id, openedAt: openedAt), to: session)
+        if message.deliveredAt != nil {
+            return reply(deliveredReply(id, path: message.deliveredPath ?? .direct, hops: message.deliveredHops ?? 1), to: session)
         }
         // Clients that gave up (timed out, Ctrl-C) are forgotten here, so waiters stay bounded.
         waiters = waiters.compactMapValues { sessions in
@@ -136,15 +143,33 @@ extension Node {
         waiters[id, default: []].append(session)
     }
 
-    func answerWaiters(for id: MessageID, openedAt: Timestamp) {
-        for session in waiters.removeValue(forKey: id) ?? [] { reply(deliveredReply(id, openedAt: openedAt), to: session) }
+    func answerWaiters(for id: MessageID, path: DeliveryPath, hops: UInt8) {
+        for session in waiters.removeValue(forKey: id) ?? [] { reply(deliveredReply(id, path: path, hops: hops), to: session) }
     }
 
-    private func deliveredReply(_ id: MessageID, openedAt: Timestamp) -> ControlReply {
+    private func deliveredReply(_ id: MessageID, path: DeliveryPath, hops: UInt8) -> ControlReply {
         var answer = ControlReply(ok: true)
         answer.id = id.text
         answer.delivered = true
-        answer.openedAtMs = openedAt.milliseconds
+        answer.path = path.rawValue
+        answer.hops = Int(hops)
         return answer
     }
+
+    /// Own messages not yet delivered: `ferry outbox`.
+    private func replyOutbox(_ request: ControlRequest, to session: ControlSession) throws {
+        let contacts = try? contactCache.current()
+        let limit = min(max(request.limit ?? Self.outboxListMax, 1), Self.outboxListMax)
+        var answer = ControlReply(ok: true)
+        answer.outbox = try core.outbox(limit: limit).map { entry in
+            OutboxItem(
+                id: entry.id.text, to: entry.destination.text, toName: contacts?.name(for: entry.destination),
+                createdAtMs: entry.createdAt.milliseconds, copiesOut: entry.copiesOut,
+                lastOfferedMs: entry.lastOffered?.milliseconds, inflightLinks: entry.inflightLinks)
+        }
+        reply(answer, to: session)
+    }
+
+    /// Most own messages one `outbox` answer lists.
+    static let outboxListMax = 10_000
 }

@@ -16,7 +16,7 @@ extension Node {
                 dialer(for: link)?.established(peer: peer)
                 logger.debug("\(link) is \(peer)")
             case .linkRejected(let link, let rejection): linkRejected(link, rejection)
-            case .delivered, .proofAccepted, .receiptReceived: afterCommit.append(action)
+            case .delivered, .proofAccepted: afterCommit.append(action)
             case .storeFailed(let detail): storeFailed(detail)
             case .log(let level, let text): log(level, text)
             }
@@ -119,8 +119,7 @@ extension Node {
     private func show(_ effect: CoreAction) {
         switch effect {
         case .delivered: resumeFollowers()
-        case .receiptReceived(let id, let openedAt): answerWaiters(for: id, openedAt: openedAt)
-        case .proofAccepted(let id): logger.debug("delivery proof for \(id)")
+        case .proofAccepted(let id, let path, let hops): answerWaiters(for: id, path: path, hops: hops)
         case .send, .close, .linkEstablished, .linkRejected, .storeFailed, .log: break
         }
     }

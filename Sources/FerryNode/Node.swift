@@ -68,9 +68,9 @@ public final class Node {
         store = try SQLiteMessageStore(path: config.dataDir.databasePath)
         tls = try TLSContext(ed25519PrivateKeySeed: identity.signingSeed)
         startedAt = WallClock.now()
-        core = NodeCore(
+        core = try NodeCore(
             identity: identity, record: record, store: store, random: SystemRandom(), limits: config.limits,
-            listenPort: config.listen?.port ?? 0)
+            listenPort: config.listen?.port ?? 0, now: startedAt)
         try openHandles()
         configureCore()
     }

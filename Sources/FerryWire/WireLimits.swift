@@ -23,6 +23,10 @@ public enum WireLimits {
     public static let sealedContentBucketsBytes = [4096, 8192, 16_384, 32_768, 65_536, 69_632]
     /// Largest text of a CLOSE frame's reason.
     public static let closeReasonBytesMax = 256
+    /// Sync ids a `want` frame may ask for at once.
+    public static let wantIDsMax = 1024
+    /// Size of a sync id: the first 16 bytes of SHA-256(message id ‖ ack hash).
+    public static let syncIDByteCount = 16
     /// Hop limit a new message starts with.
     public static let hopLimitDefault: UInt8 = 8
     /// How long a message lives by default before it expires undelivered (7 days).

@@ -8,7 +8,7 @@ import Foundation
 /// one of them. Everything lives in a temporary directory that is removed at the end.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo", abstract: "Start two local nodes, send sealed messages between them, show inbox and receipts.")
+        commandName: "demo", abstract: "Start two local nodes, send sealed messages between them, show inbox and delivery proofs.")
 
     @Flag(help: "Keep the demo's data directories and logs.") var keep = false
 
@@ -38,7 +38,7 @@ struct DemoCommand: ParsableCommand {
         try alice.start(listen: "127.0.0.1:0", peers: [bobEndpoint])
         print("   bob listens on \(bobEndpoint)")
 
-        step("3. Alice sends a sealed message and waits for Bob's receipt")
+        step("3. Alice sends a sealed message and waits for Bob's delivery proof")
         try sendAndWait(from: alice, text: "Hello Bob, this is sealed end to end (HPKE + X-Wing).")
 
         step("4. Bob goes offline; Alice sends anyway (her node keeps it in custody)")
@@ -46,17 +46,16 @@ struct DemoCommand: ParsableCommand {
         let queued = try send(from: alice, text: "Sent while you were offline.")
         print("   queued \(queued) — outbox pending: \(try status(alice).outboxPending)")
 
-        step("5. Bob comes back on the same port; the message arrives, the receipt returns")
+        step("5. Bob comes back on the same port; the message arrives, the proof returns")
         try bob.start(listen: bobEndpoint, peers: [])
-        let opened = try wait(alice, id: queued, seconds: 30)
-        print("   delivered, opened at \(ControlJSON.isoTime(milliseconds: opened))")
+        print("   \(try wait(alice, id: queued, seconds: 30))")
 
         step("6. Bob's inbox")
         for item in try inbox(bob) {
             let from = TerminalText.escape(item.fromName ?? item.from)
             print("   \(item.receivedAt)  from \(from)  [\(item.path), \(item.hops) hop]  \(TerminalText.escape(item.text))")
         }
-        print("\nDone: 2 messages sealed, delivered once each, 2 receipts back.")
+        print("\nDone: 2 messages sealed, delivered once each, 2 delivery proofs back.")
     }
 
     private func exchangeCards(_ a: ChildNode, _ b: ChildNode) throws {
@@ -77,13 +76,13 @@ struct DemoCommand: ParsableCommand {
     private func sendAndWait(from node: ChildNode, text: String) throws {
         let started = Date()
         let id = try send(from: node, text: text)
-        _ = try wait(node, id: id, seconds: 30)
-        print("   \(id) delivered, receipt back in \(Int(Date().timeIntervalSince(started) * 1000)) ms")
+        let line = try wait(node, id: id, seconds: 30)
+        print("   \(id) \(line), proof back in \(Int(Date().timeIntervalSince(started) * 1000)) ms")
     }
 
-    private func wait(_ node: ChildNode, id: String, seconds: Double) throws -> UInt64 {
+    private func wait(_ node: ChildNode, id: String, seconds: Double) throws -> String {
         let reply = try check(node.client().call(ControlRequest(op: "wait", id: id), timeoutMilliseconds: Int(seconds * 1000)))
-        return reply.openedAtMs ?? 0
+        return deliveredLine(path: reply.path, hops: reply.hops)
     }
 
     private func status(_ node: ChildNode) throws -> NodeStatus {

@@ -90,11 +90,19 @@ struct SendCommand: ParsableCommand {
 
     private func waitForReceipt(_ client: ControlClient, id: String, seconds: Double) throws {
         do {
-            _ = try check(client.call(ControlRequest(op: "wait", id: id), timeoutMilliseconds: Int(seconds * 1000)))
-            emitLine("delivered")
+            let reply = try check(client.call(ControlRequest(op: "wait", id: id), timeoutMilliseconds: Int(seconds * 1000)))
+            emitLine(deliveredLine(path: reply.path, hops: reply.hops))
         } catch ControlError.timedOut {
-            printError("ferry: no delivery receipt for \(id) within \(seconds) s; the message stays queued and will be retried")
+            printError("ferry: no delivery proof for \(id) within \(seconds) s; the message stays queued and will be retried")
             throw ExitCode(ExitCodes.waitTimedOut)
         }
     }
+}
+
+/// `delivered direct`, or `delivered via mesh, 3 hops`: how the proof says the message got there.
+func deliveredLine(path: String?, hops: Int?) -> String {
+    guard let path else { return "delivered" }
+    let hops = hops ?? 1
+    if path == "direct" && hops <= 1 { return "delivered direct" }
+    return "delivered via \(TerminalText.escape(path)), \(hops) hop\(hops == 1 ? "" : "s")"
 }

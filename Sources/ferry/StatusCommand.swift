@@ -26,7 +26,7 @@ struct StatusCommand: ParsableCommand {
             print("links     \(status.links)")
             print("outbox    \(status.outboxPending) pending, \(status.outboxDelivered) delivered")
             print("inbox     \(status.inbox)")
-            print("relay     \(status.relay)")
+            print("relay     \(status.relay) copies, \(status.relayBytes ?? 0) of \(status.relayQuotaBytes ?? 0) bytes; \(status.forwarded ?? 0) forwarded, \(status.proofsSeen ?? 0) proofs seen, \(status.evicted ?? 0) evicted")
             if let refusals = status.refusals {
                 print("refused   \(refusals.linksRefused) links, \(refusals.handshakesEvicted) handshakes evicted, \(refusals.invalidEnvelopes) invalid envelopes, \(refusals.pingsIgnored) pings ignored, \(refusals.logLinesSuppressed) log lines left out")
             }

@@ -1,0 +1,101 @@
+import FerryStore
+import FerryWire
+
+/// What this node holds for others, under the relay quotas (CoreLimits): a stranger can fill only
+/// its share, and own messages are never evicted. Decisions only; the store does the bookkeeping.
+struct Custody {
+    let store: MessageStore
+    let limits: CoreLimits
+
+    enum Outcome {
+        /// Taken into custody; `evicted` are relay copies dropped to make room.
+        case stored(HeldMessage, evicted: [CustodyKey])
+        /// This node already holds the same (id, ack hash).
+        case alreadyHeld
+        /// Over the origin's or the destination's share, or larger than the whole quota.
+        case overQuota(String)
+    }
+
+    /// Takes a relay copy if the quotas allow, evicting relay copies (nearest expiry, most copies
+    /// spent) when only the total is full.
+    func holdRelay(_ message: HeldMessage) throws -> Outcome {
+        if try store.held(message.key) != nil { return .alreadyHeld }
+        let size = message.size
+        if let origin = message.origin {
+            let fromOrigin = try store.custodyBytes(.relay, origin: origin)
+            if fromOrigin + size > limits.relayBytesPerOriginMax {
+                return .overQuota("\(fromOrigin) bytes from that peer already")
+            }
+        }
+        let forDestination = try store.custodyBytes(.relay, destination: message.destination)
+        if forDestination + size > limits.relayBytesPerDestinationMax {
+            return .overQuota("\(forDestination) bytes for that destination already")
+        }
+        guard size <= limits.relayBytesMax else { return .overQuota("larger than the relay quota") }
+        var evicted: [CustodyKey] = []
+        var used = try store.custodyUsage(.relay).bytes
+        // Bounded: each pass evicts at least one copy or stops; the quota holds few enough copies.
+        for _ in 0..<Self.evictionPassesMax where used + size > limits.relayBytesMax {
+            let candidates = try store.evictionCandidates(.relay, limit: Self.evictionBatchMax)
+            if candidates.isEmpty { break }
+            for candidate in candidates where used + size > limits.relayBytesMax {
+                if try store.release(candidate.key) {
+                    evicted.append(candidate.key)
+                    used -= candidate.size
+                }
+            }
+        }
+        guard used + size <= limits.relayBytesMax else { return .overQuota("relay quota full") }
+        guard let stored = try store.hold(message) else { return .alreadyHeld }
+        return .stored(stored, evicted: evicted)
+    }
+
+    static let evictionPassesMax = 64
+    static let evictionBatchMax = 32
+}
+
+/// How a held message may be offered to one peer (spray-and-wait, DESIGN.md §Routing).
+enum Offer: Equatable {
+    /// The peer is the destination: send it as it is.
+    case direct
+    /// Hand `give` of our copies to a relay and keep `keep`.
+    case spray(give: UInt16, keep: UInt16)
+}
+
+/// The routing rules, pure: direct to the destination always; to a relay only with more than one
+/// copy to share, hops left, never back to where it came from, never expired or delivered.
+enum Router {
+    static func offer(_ message: HeldMessage, to peer: Address, capabilities: Hello.Capabilities, now: Timestamp) -> Offer? {
+        guard message.isPending, message.expiresAt > now, canCrossALink(message) else { return nil }
+        if message.destination == peer { return .direct }
+        guard capabilities.contains(.relay), message.origin != peer, message.copies > 1 else { return nil }
+        // The relay must be able to cross one more link itself, to the destination.
+        guard hopsLeftOnTheWire(message) > 1 else { return nil }
+        let give = message.copies / 2
+        return .spray(give: give, keep: message.copies - give)
+    }
+
+    /// An own message has crossed no link yet; a held copy with `hopsLeft` v arrived on its v-th last
+    /// allowed link and may cross another only if v > 1 (PROTOCOL.md §Envelope: hops).
+    static func canCrossALink(_ message: HeldMessage) -> Bool {
+        message.kind == .own || message.hopsLeft > 1
+    }
+
+    /// The hops-left value to write into the envelope offered on: own messages go out with their hop
+    /// limit, a forwarder decrements.
+    static func hopsLeftOnTheWire(_ message: HeldMessage) -> UInt8 {
+        message.kind == .own ? message.hopsLeft : message.hopsLeft &- 1
+    }
+
+    /// The envelope bytes to send for an offer: the held envelope with its unauthenticated tail
+    /// (hops left, copies) rewritten.
+    static func envelopeBytes(_ message: HeldMessage, offer: Offer) throws -> [UInt8] {
+        var envelope = try Envelope.decode(message.envelope)
+        envelope.hopsLeft = hopsLeftOnTheWire(message)
+        switch offer {
+        case .direct: envelope.copies = 1
+        case .spray(let give, _): envelope.copies = give
+        }
+        return envelope.encoded()
+    }
+}
