@@ -80,6 +80,20 @@ public struct HeldMessage: Sendable, Equatable {
     /// Bytes this message costs in custody (the envelope).
     public var size: Int { envelope.count }
     public var isPending: Bool { deliveredAt == nil }
+
+    /// The message as `hold` stores it: only an own message keeps its delivery fields (a store keeps
+    /// no delivered copy of anyone else's message), so every store has the same rows to count.
+    package func asHeld() -> HeldMessage {
+        switch kind {
+        case .own: return self
+        case .relay, .mailbox:
+            var copy = self
+            copy.deliveredAt = nil
+            copy.deliveredPath = nil
+            copy.deliveredHops = nil
+            return copy
+        }
+    }
 }
 
 /// A delivery proof remembered as an anti-packet: once a node has it, it drops its copy of the

@@ -8,22 +8,15 @@ import FerryWire
 ///
 /// Loop-confined like every store; not `Sendable`.
 public final class InMemoryMessageStore: MessageStore {
-    /// A seen message: its id and ack hash together (`markSeen` says why not the id alone).
-    private struct SeenKey: Hashable {
-        var id: MessageID
-        var ackHash: [UInt8]
-    }
-
     /// Everything the store holds, as one value.
     private struct State {
-        var outboxByID: [MessageID: OutboundMessage] = [:]
-        var outboxOrder: [MessageID] = []
+        var custody = CustodyTable()
+        var proofs = ProofTable()
         /// The inbox in seq order: seqs only grow and inbox messages are never removed.
         var inbox: [InboundMessage] = []
         /// Positions in `inbox` of the messages with each id, oldest first.
         var inboxPositionsByID: [MessageID: [Int]] = [:]
         var lastInboundSeq: Int64 = 0
-        var seen: [SeenKey: Timestamp] = [:]
         var identities: [Address: [UInt8]] = [:]
     }
 
@@ -31,9 +24,10 @@ public final class InMemoryMessageStore: MessageStore {
     private var state = State()
     /// The state as of the last successful `commit()`.
     private var committed = State()
-    /// The last outbox seq handed out. Outside `State` on purpose: a rollback or crash must not make
-    /// a seq come back (the durable store keeps the same promise).
-    private var lastOutboundSeq: Int64 = 0
+    /// The last custody and proof seqs handed out. Outside `State` on purpose: a rollback or crash
+    /// must not make a seq come back (the durable store keeps the same promise).
+    private var lastCustodySeq: Int64 = 0
+    private var lastProofSeq: Int64 = 0
     /// How many commits succeeded; tests use it to check group commit happens.
     public private(set) var commitCount = 0
     /// When set, every write throws it and changes nothing (a full or failing disk); reads still work.
@@ -44,59 +38,140 @@ public final class InMemoryMessageStore: MessageStore {
 
     public init() {}
 
-    // MARK: Outbox
+    // MARK: Custody
 
-    public func addOutbound(_ message: OutboundMessage) throws {
+    public func hold(_ message: HeldMessage) throws -> HeldMessage? {
         try checkWritable()
-        guard state.outboxByID[message.id] == nil else { throw StoreError.duplicate(message.id) }
-        lastOutboundSeq += 1
-        var stored = message
-        stored.seq = lastOutboundSeq
-        state.outboxByID[message.id] = stored
-        state.outboxOrder.append(message.id)
+        guard state.custody.rows[message.key] == nil else { return nil }
+        lastCustodySeq += 1
+        var stored = message.asHeld()
+        stored.seq = lastCustodySeq
+        state.custody.insert(stored)
+        return stored
     }
 
-    public func outbound(id: MessageID) throws -> OutboundMessage? { state.outboxByID[id] }
+    public func held(_ key: CustodyKey) throws -> HeldMessage? { state.custody.rows[key] }
 
-    public func pendingOutbound(
-        to destination: Address, now: Timestamp, afterSeq: Int64, limit: Int
-    ) throws -> [OutboundMessage] {
-        var result: [OutboundMessage] = []
-        for id in state.outboxOrder where result.count < limit {
-            guard let message = state.outboxByID[id], message.seq > afterSeq else { continue }
-            if message.destination == destination, message.isPending, message.expiresAt > now { result.append(message) }
+    public func held(id: MessageID) throws -> [HeldMessage] {
+        state.custody.withID(id, limit: StoreLimits.inboundCopiesPerIDMax)
+    }
+
+    public func pendingHeld(
+        for destination: Address, now: Timestamp, afterSeq: Int64, limit: Int
+    ) throws -> [HeldMessage] {
+        state.custody.pending(for: destination, afterSeq: afterSeq, limit: limit) { $0.expiresAt > now }
+    }
+
+    public func pendingHeld(now: Timestamp, afterSeq: Int64, limit: Int) throws -> [HeldMessage] {
+        state.custody.pending(for: nil, afterSeq: afterSeq, limit: limit) { $0.expiresAt > now }
+    }
+
+    public func setCopies(_ key: CustodyKey, copies: UInt16) throws {
+        try checkWritable()
+        guard var message = state.custody.rows[key] else { return }
+        message.copies = copies
+        state.custody.replace(message)
+    }
+
+    @discardableResult
+    public func markDelivered(_ key: CustodyKey, at time: Timestamp, path: DeliveryPath, hops: UInt8) throws -> Bool {
+        try checkWritable()
+        guard var message = state.custody.rows[key], message.isPending else { return false }
+        switch message.kind {
+        case .own:
+            message.deliveredAt = time
+            message.deliveredPath = path
+            message.deliveredHops = hops
+            state.custody.replace(message)
+        case .relay, .mailbox:
+            state.custody.remove(key)
         }
-        return result
-    }
-
-    public func markDelivered(id: MessageID, at time: Timestamp) throws -> Bool {
-        try checkWritable()
-        guard var message = state.outboxByID[id], message.deliveredAt == nil else { return false }
-        message.deliveredAt = time
-        state.outboxByID[id] = message
         return true
     }
 
-    public func markReceipt(id: MessageID, receivedAt: Timestamp, openedAt: Timestamp) throws -> Bool {
+    @discardableResult
+    public func release(_ key: CustodyKey) throws -> Bool {
         try checkWritable()
-        guard var message = state.outboxByID[id] else { return false }
-        if message.deliveredAt == nil { message.deliveredAt = receivedAt }
-        message.receiptAt = receivedAt
-        message.openedAt = openedAt
-        state.outboxByID[id] = message
+        guard let message = state.custody.rows[key] else { return false }
+        switch message.kind {
+        case .own: return false
+        case .relay, .mailbox:
+            state.custody.remove(key)
+            return true
+        }
+    }
+
+    public func custodyUsage(_ kind: CustodyKind) throws -> CustodyUsage { state.custody.usage(kind) }
+
+    public func custodyBytes(_ kind: CustodyKind, origin: Address) throws -> Int {
+        state.custody.bytes(kind, origin: origin)
+    }
+
+    public func custodyBytes(_ kind: CustodyKind, destination: Address) throws -> Int {
+        state.custody.bytes(kind, destination: destination)
+    }
+
+    public func evictionCandidates(_ kind: CustodyKind, limit: Int) throws -> [HeldMessage] {
+        guard limit > 0 else { return [] }
+        let ordered = state.custody.pending(kind).sorted { a, b in
+            (a.expiresAt, a.copies, a.seq) < (b.expiresAt, b.copies, b.seq)
+        }
+        return Array(ordered.prefix(limit))
+    }
+
+    public func expireHeld(before now: Timestamp, deliveredBefore: Timestamp) throws -> [CustodyKey] {
+        try checkWritable()
+        let expired = state.custody.all { $0.isPending && $0.expiresAt <= now }
+        let oldDelivered = state.custody.all { message in
+            guard let deliveredAt = message.deliveredAt else { return false }
+            return deliveredAt < deliveredBefore
+        }
+        for message in expired + oldDelivered { state.custody.remove(message.key) }
+        return expired.map(\.key)
+    }
+
+    public func ownPending(limit: Int) throws -> [HeldMessage] {
+        state.custody.pending(.own, limit: limit)
+    }
+
+    // MARK: Proofs
+
+    @discardableResult
+    public func addProof(_ proof: StoredProof) throws -> Bool {
+        try checkWritable()
+        guard state.proofs.proofs[proof.key] == nil else { return false }
+        lastProofSeq += 1
+        var stored = proof
+        stored.seq = lastProofSeq
+        state.proofs.insert(stored)
         return true
     }
 
-    public func expireOutbound(before now: Timestamp) throws -> Int {
+    public func proof(_ key: CustodyKey) throws -> StoredProof? { state.proofs.proofs[key] }
+
+    public func proofs(afterSeq: Int64, limit: Int) throws -> [StoredProof] {
+        guard limit > 0 else { return [] }
+        return state.proofs.after(afterSeq, limit: limit)
+    }
+
+    public func purgeProofs(before now: Timestamp) throws -> [CustodyKey] {
         try checkWritable()
-        let expired = state.outboxOrder.filter { id in
-            guard let message = state.outboxByID[id] else { return false }
-            return message.isPending && message.expiresAt <= now
-        }
-        for id in expired { state.outboxByID[id] = nil }
-        let gone = Set(expired)
-        state.outboxOrder.removeAll { gone.contains($0) }
-        return expired.count
+        let keys = state.proofs.all { $0.expiresAt <= now }.map(\.key)
+        for key in keys { state.proofs.remove(key) }
+        return keys
+    }
+
+    public func proofCount() throws -> Int { state.proofs.count }
+
+    public func trimProofs(keep: Int) throws -> [CustodyKey] {
+        try checkWritable()
+        let excess = state.proofs.count - max(keep, 0)
+        guard excess > 0 else { return [] }
+        let keys = state.proofs.all { _ in true }
+            .sorted { a, b in (a.expiresAt, a.seq) < (b.expiresAt, b.seq) }
+            .prefix(excess).map(\.key)
+        for key in keys { state.proofs.remove(key) }
+        return keys
     }
 
     // MARK: Inbox
@@ -129,25 +204,6 @@ public final class InMemoryMessageStore: MessageStore {
         return Array(state.inbox[low...].prefix(limit))
     }
 
-    // MARK: Seen ids
-
-    public func markSeen(id: MessageID, ackHash: [UInt8], until: Timestamp) throws {
-        try checkWritable()
-        let key = SeenKey(id: id, ackHash: ackHash)
-        state.seen[key] = max(state.seen[key] ?? until, until)
-    }
-
-    public func isSeen(id: MessageID, ackHash: [UInt8]) throws -> Bool {
-        state.seen[SeenKey(id: id, ackHash: ackHash)] != nil
-    }
-
-    public func purgeSeen(before now: Timestamp) throws -> Int {
-        try checkWritable()
-        let old = state.seen.filter { $0.value < now }.map(\.key)
-        for key in old { state.seen[key] = nil }
-        return old.count
-    }
-
     // MARK: Identities
 
     @discardableResult
@@ -164,10 +220,13 @@ public final class InMemoryMessageStore: MessageStore {
     // MARK: Housekeeping
 
     public func counts() throws -> StoreCounts {
-        let pending = state.outboxByID.values.filter(\.isPending).count
+        let own = state.custody.usage(.own).count
+        let relay = state.custody.usage(.relay)
+        // Only own rows stay once delivered (`hold` and `markDelivered`); every other row is pending.
+        let delivered = state.custody.rows.count - CustodyKind.allCases.reduce(0) { $0 + state.custody.usage($1).count }
         return StoreCounts(
-            outboxPending: pending, outboxDelivered: state.outboxByID.count - pending, inbox: state.inbox.count,
-            relay: 0)
+            outboxPending: own, outboxDelivered: delivered, inbox: state.inbox.count, relay: relay.count,
+            relayBytes: relay.bytes, proofs: state.proofs.count)
     }
 
     public func commit() throws {
