@@ -1,5 +1,7 @@
+import FerryStore
 import FerryWire
 import Foundation
+import GRDB
 
 // How Ferry values are written to SQLite. The inverse lives in RowDecoding.swift.
 
@@ -17,4 +19,13 @@ extension MessageID {
 
 extension Address {
     var sqlValue: Data { Data(bytes) }
+}
+
+extension CustodyKey {
+    /// `id = ? AND ack_hash = ?`.
+    var sqlArguments: StatementArguments { [id.sqlValue, Data(ackHash)] }
+}
+
+extension CustodyKind {
+    var sqlValue: Int64 { Int64(rawValue) }
 }

@@ -24,10 +24,16 @@ struct ColumnList {
     /// `a, b, c` for a SELECT.
     var sql: String { names.joined(separator: ", ") }
 
-    static let outbox = ColumnList(
-        table: "outbox",
-        ["id", "seq", "destination", "kind", "envelope", "ack_hash", "created_at", "expires_at", "delivered_at",
-         "receipt_at", "opened_at"])
+    static let custody = ColumnList(
+        table: "custody",
+        ["seq", "id", "ack_hash", "kind", "destination", "envelope", "copies", "hops_left", "created_at",
+         "expires_at", "received_at", "origin", "delivered_at", "delivered_path", "delivered_hops"])
+    /// A custody row's key and seq (what `expireHeld` reports).
+    static let custodyKey = ColumnList(table: "custody", ["seq", "id", "ack_hash"])
+    static let proofs = ColumnList(
+        table: "proofs", ["seq", "id", "ack_hash", "ack_secret", "expires_at", "hops", "path"])
+    /// A proof's key and seq (what purging and trimming report).
+    static let proofKey = ColumnList(table: "proofs", ["seq", "id", "ack_hash"])
     /// An identity's stored record (`SELECT record FROM identities`).
     static let identityRecord = ColumnList(table: "identities", ["record"])
     static let inbox = ColumnList(
@@ -70,15 +76,45 @@ struct RowReader {
         return small
     }
 
+    func uint16(_ column: String) throws -> UInt16 {
+        let value = try int64(column)
+        guard let small = UInt16(exactly: value) else { throw corrupt(column, "is \(value), not a u16") }
+        return small
+    }
+
+    /// Whether `column` is NULL, for the nullable columns read with `optional`.
+    func isNull(_ column: String) -> Bool { value(column).isNull }
+
+    /// A nullable column: NULL is nil, anything else must decode with `read`.
+    func optional<T>(_ column: String, _ read: (String) throws -> T) throws -> T? {
+        isNull(column) ? nil : try read(column)
+    }
+
     func timestamp(_ column: String) throws -> Timestamp {
         let value = try int64(column)
         guard let milliseconds = UInt64(exactly: value) else { throw corrupt(column, "is negative (\(value))") }
         return Timestamp(milliseconds: milliseconds)
     }
 
-    /// A nullable timestamp column: NULL is nil, anything else must be a valid timestamp.
-    func optionalTimestamp(_ column: String) throws -> Timestamp? {
-        value(column).isNull ? nil : try timestamp(column)
+    func path(_ column: String) throws -> DeliveryPath {
+        let text = try text(column)
+        guard let path = DeliveryPath(rawValue: text) else { throw corrupt(column, "is \"\(text)\", not a delivery path") }
+        return path
+    }
+
+    func custodyKind(_ column: String) throws -> CustodyKind {
+        let value = try uint8(column)
+        guard let kind = CustodyKind(rawValue: value) else { throw corrupt(column, "is \(value), not a custody kind") }
+        return kind
+    }
+
+    func custodyKey(id: String, ackHash: String) throws -> CustodyKey {
+        CustodyKey(id: try messageID(id), ackHash: try bytes(ackHash))
+    }
+
+    /// The seq and key of a row selected with `ColumnList.custodyKey` or `.proofKey`.
+    func seqAndKey() throws -> (seq: Int64, key: CustodyKey) {
+        (try int64("seq"), try custodyKey(id: "id", ackHash: "ack_hash"))
     }
 
     func messageID(_ column: String) throws -> MessageID {
@@ -96,26 +132,41 @@ struct RowReader {
     }
 }
 
-extension OutboundMessage {
-    /// Decodes a row selected with `ColumnList.outbox`.
+extension HeldMessage {
+    /// Decodes a row selected with `ColumnList.custody`.
     init(row: Row) throws {
-        let reader = RowReader(row: row, columns: .outbox)
-        let kindValue = try reader.uint8("kind")
-        guard let kind = OutboundKind(rawValue: kindValue) else {
-            throw reader.corrupt("kind", "is \(kindValue), not a known kind")
-        }
+        let reader = RowReader(row: row, columns: .custody)
         self.init(
-            id: try reader.messageID("id"),
             seq: try reader.int64("seq"),
-            destination: try reader.address("destination"),
-            kind: kind,
-            envelope: try reader.bytes("envelope"),
+            id: try reader.messageID("id"),
             ackHash: try reader.bytes("ack_hash"),
+            kind: try reader.custodyKind("kind"),
+            destination: try reader.address("destination"),
+            envelope: try reader.bytes("envelope"),
+            copies: try reader.uint16("copies"),
+            hopsLeft: try reader.uint8("hops_left"),
             createdAt: try reader.timestamp("created_at"),
             expiresAt: try reader.timestamp("expires_at"),
-            deliveredAt: try reader.optionalTimestamp("delivered_at"),
-            receiptAt: try reader.optionalTimestamp("receipt_at"),
-            openedAt: try reader.optionalTimestamp("opened_at"))
+            receivedAt: try reader.timestamp("received_at"),
+            origin: try reader.optional("origin", reader.address),
+            deliveredAt: try reader.optional("delivered_at", reader.timestamp),
+            deliveredPath: try reader.optional("delivered_path", reader.path),
+            deliveredHops: try reader.optional("delivered_hops", reader.uint8))
+    }
+}
+
+extension StoredProof {
+    /// Decodes a row selected with `ColumnList.proofs`.
+    init(row: Row) throws {
+        let reader = RowReader(row: row, columns: .proofs)
+        self.init(
+            seq: try reader.int64("seq"),
+            id: try reader.messageID("id"),
+            ackSecret: try reader.bytes("ack_secret"),
+            ackHash: try reader.bytes("ack_hash"),
+            expiresAt: try reader.timestamp("expires_at"),
+            hops: try reader.uint8("hops"),
+            path: try reader.path("path"))
     }
 }
 
@@ -123,10 +174,6 @@ extension InboundMessage {
     /// Decodes a row selected with `ColumnList.inbox`.
     init(row: Row) throws {
         let reader = RowReader(row: row, columns: .inbox)
-        let pathText = try reader.text("path")
-        guard let path = DeliveryPath(rawValue: pathText) else {
-            throw reader.corrupt("path", "is \"\(pathText)\", not a delivery path")
-        }
         self.init(
             seq: try reader.int64("seq"),
             id: try reader.messageID("id"),
@@ -135,7 +182,7 @@ extension InboundMessage {
             body: try reader.bytes("body"),
             sentAt: try reader.timestamp("sent_at"),
             receivedAt: try reader.timestamp("received_at"),
-            path: path,
+            path: try reader.path("path"),
             hops: try reader.uint8("hops"),
             ackSecret: try reader.bytes("ack_secret"),
             expiresAt: try reader.timestamp("expires_at"))

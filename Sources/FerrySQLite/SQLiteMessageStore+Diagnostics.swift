@@ -34,6 +34,26 @@ extension SQLiteMessageStore {
         try read { db in _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(pages)") }
     }
 
+    /// The tables in the file, in name order (SQLite's own excluded).
+    func tableNames() throws -> [String] {
+        try read { db in
+            try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        }
+    }
+
+    /// SQLite's plan for `sql` (the `detail` column of EXPLAIN QUERY PLAN), with every parameter
+    /// bound to NULL: the plan depends on the schema and the statement, not on the values.
+    func queryPlan(_ sql: String) throws -> [String] {
+        let parameters = sql.filter { $0 == "?" }.count
+        return try read { db in
+            try Row.fetchAll(
+                db, sql: "EXPLAIN QUERY PLAN " + sql,
+                arguments: StatementArguments([DatabaseValue](repeating: .null, count: parameters))
+            ).map { row in (row["detail"] as String?) ?? "" }
+        }
+    }
+
     /// Runs raw SQL inside the group transaction. Only tests use it, to damage rows on purpose.
     func executeRawSQLForTesting(_ sql: String) throws {
         try write { db in try db.execute(sql: sql) }

@@ -38,24 +38,4 @@ extension SQLiteMessageStore {
             return try RowReader(row: row, columns: .identityRecord).bytes("record")
         }
     }
-
-    public func counts() throws -> StoreCounts {
-        try read { db in
-            guard let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT (SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL) AS pending,
-                           (SELECT COUNT(*) FROM outbox WHERE delivered_at IS NOT NULL) AS delivered,
-                           (SELECT COUNT(*) FROM inbox) AS inbox
-                    """)
-            else { throw StoreError.corrupt("counting rows returned nothing") }
-            let reader = RowReader(row: row, columns: ColumnList(table: "counts", ["pending", "delivered", "inbox"]))
-            // Relayed copies are not stored yet (no relay table), so `relay` is always 0.
-            return StoreCounts(
-                outboxPending: Int(try reader.int64("pending")),
-                outboxDelivered: Int(try reader.int64("delivered")),
-                inbox: Int(try reader.int64("inbox")),
-                relay: 0)
-        }
-    }
 }

@@ -50,33 +50,4 @@ extension SQLiteMessageStore {
             ).map(InboundMessage.init(row:))
         }
     }
-
-    // MARK: Seen ids
-
-    public func markSeen(id: MessageID, ackHash: [UInt8], until: Timestamp) throws {
-        try write { db in
-            // Marking again only ever extends the memory, never shortens it.
-            try db.execute(
-                sql: """
-                    INSERT INTO seen (id, ack_hash, until) VALUES (?, ?, ?)
-                    ON CONFLICT (id, ack_hash) DO UPDATE SET until = MAX(until, excluded.until)
-                    """,
-                arguments: [id.sqlValue, Data(ackHash), until.sqlValue])
-        }
-    }
-
-    public func isSeen(id: MessageID, ackHash: [UInt8]) throws -> Bool {
-        try read { db in
-            try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM seen WHERE id = ? AND ack_hash = ?", arguments: [id.sqlValue, Data(ackHash)]
-            ) != nil
-        }
-    }
-
-    public func purgeSeen(before now: Timestamp) throws -> Int {
-        try write { db in
-            try db.execute(sql: "DELETE FROM seen WHERE until < ?", arguments: [now.sqlValue])
-            return db.changesCount
-        }
-    }
 }

@@ -7,7 +7,7 @@ extension SQLiteMessageStore {
     /// The database file and the two files SQLite keeps beside it in WAL mode.
     static func files(of path: String) -> [String] { [path, path + "-wal", path + "-shm"] }
 
-    /// Makes the store's files readable by this user only: they hold messages, the outbox and who
+    /// Makes the store's files readable by this user only: they hold messages, what it carries and who
     /// talks to whom. A missing database file is created 0600 before SQLite opens it, because SQLite
     /// creates the `-wal` and `-shm` files with the database file's mode; files an older ferry (or a
     /// crash) left more open are restricted.

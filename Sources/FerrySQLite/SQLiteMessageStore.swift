@@ -29,10 +29,10 @@ public final class SQLiteMessageStore: MessageStore {
     /// The disk error that failed the open group, if any (see "Disk errors" above).
     private var groupFailure: (any Error)?
     private var closed = false
-    /// The highest outbox seq this connection handed out. The counter in the database rolls back with
-    /// a discarded group; this does not, so a seq the core may already have put in a link's cursor is
-    /// not handed out again (SQLiteMessageStore+Outbox.swift).
-    var outboxSeqHandedOut: Int64 = 0
+    /// The highest seq this connection handed out from each row of `counters`. The counters in the
+    /// database roll back with a discarded group; these do not, so a seq the core may already have
+    /// put in a link's cursor is not handed out again (SQLiteMessageStore+Counters.swift).
+    var seqsHandedOut: [String: Int64] = [:]
 
     /// Opens (or creates) the store at `path`: makes the database file and SQLite's `-wal` and `-shm`
     /// files readable by this user only (mode 0600), checks the file is not damaged

@@ -2,16 +2,17 @@ import GRDB
 
 /// The store's schema, as named migrations applied in order. A migration, once released, is never
 /// edited: a later schema change is a new migration ("v2", …) so that every existing data directory
-/// walks the same path to the current schema.
+/// walks the same path to the current schema. v3 lives in Schema+V3.swift.
 enum Schema {
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: createV1)
         migrator.registerMigration("v2", migrate: migrateV2)
+        migrator.registerMigration("v3", migrate: migrateV3)
         return migrator
     }()
 
-    /// Name of the outbox's row in `counters`.
+    /// Name of the outbox's row in `counters` (v2; v3 replaces it with `custodySeqCounter`).
     static let outboxSeqCounter = "outbox_seq"
 
     /// Timestamps are INTEGER milliseconds since the Unix epoch; ids and addresses are 16-byte BLOBs.
