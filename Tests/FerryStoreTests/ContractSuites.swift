@@ -7,34 +7,44 @@ import XCTest
 final class InMemoryStoreContractTests: MessageStoreContractTests {
     override func makeStore() throws -> any MessageStore { InMemoryMessageStore() }
 
-    // The contract, one test per check (keep in step with MessageStoreContractTests).
-    func testAddedOutboundReadsBackUnchanged() throws { try checkAddedOutboundReadsBackUnchanged() }
+    // The contract, one test per check (keep in step with MessageStoreContractTests and its extensions).
+    func testHoldAssignsSeqAndEveryKindReadsBackUnchanged() throws { try checkHoldAssignsSeqAndEveryKindReadsBackUnchanged() }
+    func testARelayOrMailboxMessageIsAlwaysHeldUndelivered() throws { try checkARelayOrMailboxMessageIsAlwaysHeldUndelivered() }
+    func testHoldReturnsNilForAKeyAlreadyHeldOfAnyKind() throws { try checkHoldReturnsNilForAKeyAlreadyHeldOfAnyKind() }
+    func testHeldByIDReturnsAtMostTheBoundInSeqOrder() throws { try checkHeldByIDReturnsAtMostTheBoundInSeqOrder() }
+    func testPendingHeldForADestinationIsInSeqOrderAfterSeqWithinLimit() throws { try checkPendingHeldForADestinationIsInSeqOrderAfterSeqWithinLimit() }
+    func testPendingHeldOfEveryDestinationIsInSeqOrderAfterSeqWithinLimit() throws { try checkPendingHeldOfEveryDestinationIsInSeqOrderAfterSeqWithinLimit() }
+    func testExpiredAndDeliveredMessagesAreNotPending() throws { try checkExpiredAndDeliveredMessagesAreNotPending() }
+    func testMarkDeliveredKeepsAnOwnMessageWithPathAndHops() throws { try checkMarkDeliveredKeepsAnOwnMessageWithPathAndHops() }
+    func testMarkDeliveredRemovesARelayOrMailboxCopy() throws { try checkMarkDeliveredRemovesARelayOrMailboxCopy() }
+    func testReleaseDropsRelayAndMailboxCopiesButNeverOwnMessages() throws { try checkReleaseDropsRelayAndMailboxCopiesButNeverOwnMessages() }
+    func testSetCopiesChangesOnlyTheCopyBudget() throws { try checkSetCopiesChangesOnlyTheCopyBudget() }
+    func testCustodyUsageCountsUndeliveredMessagesAndBytesPerKind() throws { try checkCustodyUsageCountsUndeliveredMessagesAndBytesPerKind() }
+    func testCustodyBytesArePerOriginAndPerDestinationOfOneKind() throws { try checkCustodyBytesArePerOriginAndPerDestinationOfOneKind() }
+    func testEvictionCandidatesAreNearestExpiryThenFewestCopiesThenOldest() throws { try checkEvictionCandidatesAreNearestExpiryThenFewestCopiesThenOldest() }
+    func testExpireHeldRemovesExpiredUndeliveredOfEveryKindAndOldDeliveredOwnRows() throws { try checkExpireHeldRemovesExpiredUndeliveredOfEveryKindAndOldDeliveredOwnRows() }
+    func testOwnPendingListsUndeliveredOwnMessagesOldestFirst() throws { try checkOwnPendingListsUndeliveredOwnMessagesOldestFirst() }
+    func testCustodySeqIsNeverReusedAfterTheNewestMessageGoes() throws { try checkCustodySeqIsNeverReusedAfterTheNewestMessageGoes() }
+    func testAddProofAssignsSeqAndReadsBackUnchanged() throws { try checkAddProofAssignsSeqAndReadsBackUnchanged() }
+    func testAddingAProofAgainChangesNothing() throws { try checkAddingAProofAgainChangesNothing() }
+    func testProofsListAfterSeqInOrderWithinLimit() throws { try checkProofsListAfterSeqInOrderWithinLimit() }
+    func testPurgeProofsForgetsThoseExpiredAtOrBeforeNow() throws { try checkPurgeProofsForgetsThoseExpiredAtOrBeforeNow() }
+    func testTrimProofsForgetsNearestExpiryFirstDownToKeep() throws { try checkTrimProofsForgetsNearestExpiryFirstDownToKeep() }
+    func testProofSeqIsNeverReusedAfterTheNewestProofGoes() throws { try checkProofSeqIsNeverReusedAfterTheNewestProofGoes() }
     func testEmptyByteFieldsReadBackEmpty() throws { try checkEmptyByteFieldsReadBackEmpty() }
-    func testAddingDuplicateOutboundThrowsAndKeepsOriginal() throws { try checkAddingDuplicateOutboundThrowsAndKeepsOriginal() }
-    func testPendingOutboundIsOldestFirstForOneDestinationWithinLimit() throws { try checkPendingOutboundIsOldestFirstForOneDestinationWithinLimit() }
-    func testPendingOutboundAfterSeqSkipsWhatWasOffered() throws { try checkPendingOutboundAfterSeqSkipsWhatWasOffered() }
-    func testExpiredAndDeliveredOutboundAreNotPending() throws { try checkExpiredAndDeliveredOutboundAreNotPending() }
-    func testMarkDeliveredSucceedsOnceForAKnownMessage() throws { try checkMarkDeliveredSucceedsOnceForAKnownMessage() }
-    func testMarkReceiptRecordsTimesAndImpliesDelivery() throws { try checkMarkReceiptRecordsTimesAndImpliesDelivery() }
-    func testExpireOutboundRemovesOnlyUndeliveredExpiredMessages() throws { try checkExpireOutboundRemovesOnlyUndeliveredExpiredMessages() }
-    func testOutboundOrderSurvivesRemovals() throws { try checkOutboundOrderSurvivesRemovals() }
     func testAddInboundAssignsIncreasingSeqAndIgnoresTheCallersSeq() throws { try checkAddInboundAssignsIncreasingSeqAndIgnoresTheCallersSeq() }
     func testAddInboundReturnsNilForADuplicateAndChangesNothing() throws { try checkAddInboundReturnsNilForADuplicateAndChangesNothing() }
-    func testInboxListsAfterSeqInOrderWithinLimit() throws { try checkInboxListsAfterSeqInOrderWithinLimit() }
-    func testSeenIdsAreRememberedUntilPurged() throws { try checkSeenIdsAreRememberedUntilPurged() }
-    func testMarkingSeenAgainNeverShortensTheMemory() throws { try checkMarkingSeenAgainNeverShortensTheMemory() }
-    func testIdentityRecordsArePutReplacedAndRead() throws { try checkIdentityRecordsArePutReplacedAndRead() }
-    func testCountsReflectOutboxStateAndInbox() throws { try checkCountsReflectOutboxStateAndInbox() }
-    func testCommitKeepsEverythingReadable() throws { try checkCommitKeepsEverythingReadable() }
-    func testFailedWriteLeavesEarlierWritesOfTheGroupInPlace() throws { try checkFailedWriteLeavesEarlierWritesOfTheGroupInPlace() }
-    func testOutboxSeqIsNeverReusedAfterTheNewestMessageGoes() throws { try checkOutboxSeqIsNeverReusedAfterTheNewestMessageGoes() }
     func testSameIDWithAnotherAckSecretIsAnotherInboundMessage() throws { try checkSameIDWithAnotherAckSecretIsAnotherInboundMessage() }
     func testInboundByIDReturnsAtMostTheBoundOldestFirst() throws { try checkInboundByIDReturnsAtMostTheBoundOldestFirst() }
-    func testSeenIsKeyedOnIDAndAckHash() throws { try checkSeenIsKeyedOnIDAndAckHash() }
+    func testInboxListsAfterSeqInOrderWithinLimit() throws { try checkInboxListsAfterSeqInOrderWithinLimit() }
+    func testIdentityRecordsArePutReplacedAndRead() throws { try checkIdentityRecordsArePutReplacedAndRead() }
     func testAnOlderIdentityRecordNeverReplacesANewerOne() throws { try checkAnOlderIdentityRecordNeverReplacesANewerOne() }
     func testAnIdentityRecordThatDoesNotDecodeIsRefused() throws { try checkAnIdentityRecordThatDoesNotDecodeIsRefused() }
+    func testCountsReflectCustodyInboxAndProofs() throws { try checkCountsReflectCustodyInboxAndProofs() }
+    func testCommitKeepsEverythingReadable() throws { try checkCommitKeepsEverythingReadable() }
     func testRollbackDropsUncommittedWritesAndKeepsCommittedOnes() throws { try checkRollbackDropsUncommittedWritesAndKeepsCommittedOnes() }
     func testWritesAndCommitsWorkAfterARollback() throws { try checkWritesAndCommitsWorkAfterARollback() }
+    func testFailedWriteLeavesEarlierWritesOfTheGroupInPlace() throws { try checkFailedWriteLeavesEarlierWritesOfTheGroupInPlace() }
 }
 
 final class SQLiteStoreContractTests: MessageStoreContractTests {
@@ -56,32 +66,42 @@ final class SQLiteStoreContractTests: MessageStoreContractTests {
         try super.tearDownWithError()
     }
 
-    // The contract, one test per check (keep in step with MessageStoreContractTests).
-    func testAddedOutboundReadsBackUnchanged() throws { try checkAddedOutboundReadsBackUnchanged() }
+    // The contract, one test per check (keep in step with MessageStoreContractTests and its extensions).
+    func testHoldAssignsSeqAndEveryKindReadsBackUnchanged() throws { try checkHoldAssignsSeqAndEveryKindReadsBackUnchanged() }
+    func testARelayOrMailboxMessageIsAlwaysHeldUndelivered() throws { try checkARelayOrMailboxMessageIsAlwaysHeldUndelivered() }
+    func testHoldReturnsNilForAKeyAlreadyHeldOfAnyKind() throws { try checkHoldReturnsNilForAKeyAlreadyHeldOfAnyKind() }
+    func testHeldByIDReturnsAtMostTheBoundInSeqOrder() throws { try checkHeldByIDReturnsAtMostTheBoundInSeqOrder() }
+    func testPendingHeldForADestinationIsInSeqOrderAfterSeqWithinLimit() throws { try checkPendingHeldForADestinationIsInSeqOrderAfterSeqWithinLimit() }
+    func testPendingHeldOfEveryDestinationIsInSeqOrderAfterSeqWithinLimit() throws { try checkPendingHeldOfEveryDestinationIsInSeqOrderAfterSeqWithinLimit() }
+    func testExpiredAndDeliveredMessagesAreNotPending() throws { try checkExpiredAndDeliveredMessagesAreNotPending() }
+    func testMarkDeliveredKeepsAnOwnMessageWithPathAndHops() throws { try checkMarkDeliveredKeepsAnOwnMessageWithPathAndHops() }
+    func testMarkDeliveredRemovesARelayOrMailboxCopy() throws { try checkMarkDeliveredRemovesARelayOrMailboxCopy() }
+    func testReleaseDropsRelayAndMailboxCopiesButNeverOwnMessages() throws { try checkReleaseDropsRelayAndMailboxCopiesButNeverOwnMessages() }
+    func testSetCopiesChangesOnlyTheCopyBudget() throws { try checkSetCopiesChangesOnlyTheCopyBudget() }
+    func testCustodyUsageCountsUndeliveredMessagesAndBytesPerKind() throws { try checkCustodyUsageCountsUndeliveredMessagesAndBytesPerKind() }
+    func testCustodyBytesArePerOriginAndPerDestinationOfOneKind() throws { try checkCustodyBytesArePerOriginAndPerDestinationOfOneKind() }
+    func testEvictionCandidatesAreNearestExpiryThenFewestCopiesThenOldest() throws { try checkEvictionCandidatesAreNearestExpiryThenFewestCopiesThenOldest() }
+    func testExpireHeldRemovesExpiredUndeliveredOfEveryKindAndOldDeliveredOwnRows() throws { try checkExpireHeldRemovesExpiredUndeliveredOfEveryKindAndOldDeliveredOwnRows() }
+    func testOwnPendingListsUndeliveredOwnMessagesOldestFirst() throws { try checkOwnPendingListsUndeliveredOwnMessagesOldestFirst() }
+    func testCustodySeqIsNeverReusedAfterTheNewestMessageGoes() throws { try checkCustodySeqIsNeverReusedAfterTheNewestMessageGoes() }
+    func testAddProofAssignsSeqAndReadsBackUnchanged() throws { try checkAddProofAssignsSeqAndReadsBackUnchanged() }
+    func testAddingAProofAgainChangesNothing() throws { try checkAddingAProofAgainChangesNothing() }
+    func testProofsListAfterSeqInOrderWithinLimit() throws { try checkProofsListAfterSeqInOrderWithinLimit() }
+    func testPurgeProofsForgetsThoseExpiredAtOrBeforeNow() throws { try checkPurgeProofsForgetsThoseExpiredAtOrBeforeNow() }
+    func testTrimProofsForgetsNearestExpiryFirstDownToKeep() throws { try checkTrimProofsForgetsNearestExpiryFirstDownToKeep() }
+    func testProofSeqIsNeverReusedAfterTheNewestProofGoes() throws { try checkProofSeqIsNeverReusedAfterTheNewestProofGoes() }
     func testEmptyByteFieldsReadBackEmpty() throws { try checkEmptyByteFieldsReadBackEmpty() }
-    func testAddingDuplicateOutboundThrowsAndKeepsOriginal() throws { try checkAddingDuplicateOutboundThrowsAndKeepsOriginal() }
-    func testPendingOutboundIsOldestFirstForOneDestinationWithinLimit() throws { try checkPendingOutboundIsOldestFirstForOneDestinationWithinLimit() }
-    func testPendingOutboundAfterSeqSkipsWhatWasOffered() throws { try checkPendingOutboundAfterSeqSkipsWhatWasOffered() }
-    func testExpiredAndDeliveredOutboundAreNotPending() throws { try checkExpiredAndDeliveredOutboundAreNotPending() }
-    func testMarkDeliveredSucceedsOnceForAKnownMessage() throws { try checkMarkDeliveredSucceedsOnceForAKnownMessage() }
-    func testMarkReceiptRecordsTimesAndImpliesDelivery() throws { try checkMarkReceiptRecordsTimesAndImpliesDelivery() }
-    func testExpireOutboundRemovesOnlyUndeliveredExpiredMessages() throws { try checkExpireOutboundRemovesOnlyUndeliveredExpiredMessages() }
-    func testOutboundOrderSurvivesRemovals() throws { try checkOutboundOrderSurvivesRemovals() }
     func testAddInboundAssignsIncreasingSeqAndIgnoresTheCallersSeq() throws { try checkAddInboundAssignsIncreasingSeqAndIgnoresTheCallersSeq() }
     func testAddInboundReturnsNilForADuplicateAndChangesNothing() throws { try checkAddInboundReturnsNilForADuplicateAndChangesNothing() }
-    func testInboxListsAfterSeqInOrderWithinLimit() throws { try checkInboxListsAfterSeqInOrderWithinLimit() }
-    func testSeenIdsAreRememberedUntilPurged() throws { try checkSeenIdsAreRememberedUntilPurged() }
-    func testMarkingSeenAgainNeverShortensTheMemory() throws { try checkMarkingSeenAgainNeverShortensTheMemory() }
-    func testIdentityRecordsArePutReplacedAndRead() throws { try checkIdentityRecordsArePutReplacedAndRead() }
-    func testCountsReflectOutboxStateAndInbox() throws { try checkCountsReflectOutboxStateAndInbox() }
-    func testCommitKeepsEverythingReadable() throws { try checkCommitKeepsEverythingReadable() }
-    func testFailedWriteLeavesEarlierWritesOfTheGroupInPlace() throws { try checkFailedWriteLeavesEarlierWritesOfTheGroupInPlace() }
-    func testOutboxSeqIsNeverReusedAfterTheNewestMessageGoes() throws { try checkOutboxSeqIsNeverReusedAfterTheNewestMessageGoes() }
     func testSameIDWithAnotherAckSecretIsAnotherInboundMessage() throws { try checkSameIDWithAnotherAckSecretIsAnotherInboundMessage() }
     func testInboundByIDReturnsAtMostTheBoundOldestFirst() throws { try checkInboundByIDReturnsAtMostTheBoundOldestFirst() }
-    func testSeenIsKeyedOnIDAndAckHash() throws { try checkSeenIsKeyedOnIDAndAckHash() }
+    func testInboxListsAfterSeqInOrderWithinLimit() throws { try checkInboxListsAfterSeqInOrderWithinLimit() }
+    func testIdentityRecordsArePutReplacedAndRead() throws { try checkIdentityRecordsArePutReplacedAndRead() }
     func testAnOlderIdentityRecordNeverReplacesANewerOne() throws { try checkAnOlderIdentityRecordNeverReplacesANewerOne() }
     func testAnIdentityRecordThatDoesNotDecodeIsRefused() throws { try checkAnIdentityRecordThatDoesNotDecodeIsRefused() }
+    func testCountsReflectCustodyInboxAndProofs() throws { try checkCountsReflectCustodyInboxAndProofs() }
+    func testCommitKeepsEverythingReadable() throws { try checkCommitKeepsEverythingReadable() }
     func testRollbackDropsUncommittedWritesAndKeepsCommittedOnes() throws { try checkRollbackDropsUncommittedWritesAndKeepsCommittedOnes() }
     func testWritesAndCommitsWorkAfterARollback() throws { try checkWritesAndCommitsWorkAfterARollback() }
+    func testFailedWriteLeavesEarlierWritesOfTheGroupInPlace() throws { try checkFailedWriteLeavesEarlierWritesOfTheGroupInPlace() }
 }

@@ -56,9 +56,12 @@ final class CrashChildTests: XCTestCase {
         else { throw XCTSkip("runs only as the child process of the kill -9 test") }
 
         let store = try SQLiteMessageStore(path: path)
-        try store.addOutbound(Fixture.outbound(1))
+        _ = try store.hold(Fixture.held(1))
+        try store.addProof(Fixture.proof(1))
         try store.commit()
-        try store.addOutbound(Fixture.outbound(2))
+        _ = try store.hold(Fixture.held(2, kind: .relay, from: 5))
+        try store.markDelivered(Fixture.key(1), at: Fixture.time(3_000), path: .direct, hops: 1)
+        try store.addProof(Fixture.proof(2))
         _ = try store.addInbound(Fixture.inbound(1))
         XCTAssertTrue(FileManager.default.createFile(atPath: reached, contents: nil))
         kill(getpid(), SIGKILL)

@@ -2,8 +2,9 @@ import FerryStore
 import FerryWire
 import XCTest
 
-/// What every `MessageStore` must do, written once as `check…` methods. Each implementation gets a
-/// subclass that overrides `makeStore()` and runs every check as a `test…` method (ContractSuites.swift).
+/// What every `MessageStore` must do, written once as `check…` methods (here and in the
+/// MessageStoreContractTests+… files). Each implementation gets a subclass that overrides
+/// `makeStore()` and runs every check as a `test…` method (ContractSuites.swift).
 ///
 /// The checks are not `test…` methods themselves because XCTest on Linux discovers only the methods
 /// a class declares, not inherited ones; ContractCoverageTests fails if a suite misses a check.
@@ -27,27 +28,20 @@ class MessageStoreContractTests: XCTestCase {
 
     private typealias F = Fixture
 
-    // MARK: Outbox
-
-    func checkAddedOutboundReadsBackUnchanged() throws {
-        let plain = F.outbound(1)
-        var settled = F.outbound(2, kind: .receipt)
-        settled.deliveredAt = F.time(3_000)
-        settled.receiptAt = F.time(3_100)
-        settled.openedAt = F.time(3_050)
-        try store.addOutbound(plain)
-        try store.addOutbound(settled)
-        XCTAssertEqual(try store.outbound(id: plain.id), F.stored(plain, seq: 1))
-        XCTAssertEqual(try store.outbound(id: settled.id), F.stored(settled, seq: 2))
-        XCTAssertNil(try store.outbound(id: F.id(99)))
-    }
-
     func checkEmptyByteFieldsReadBackEmpty() throws {
-        var message = F.outbound(1)
+        var message = F.held(1)
         message.envelope = []
         message.ackHash = []
-        try store.addOutbound(message)
-        XCTAssertEqual(try store.outbound(id: message.id), F.stored(message, seq: 1))
+        let stored = try XCTUnwrap(try store.hold(message))
+        XCTAssertEqual(try store.held(message.key), stored)
+        XCTAssertEqual(stored.envelope, [])
+        XCTAssertEqual(try store.custodyUsage(.own), CustodyUsage(count: 1, bytes: 0))
+
+        var proof = F.proof(2)
+        proof.ackSecret = []
+        proof.ackHash = []
+        XCTAssertTrue(try store.addProof(proof))
+        XCTAssertEqual(try store.proof(proof.key), F.stored(proof, seq: 1))
 
         let inbound = F.inbound(2, body: [])
         XCTAssertEqual(try store.addInbound(inbound)?.body, [])
@@ -56,122 +50,6 @@ class MessageStoreContractTests: XCTestCase {
         let record = F.identityRecord(3, created: 1, kemKey: [])
         try store.putIdentity(record, for: F.address(3))
         XCTAssertEqual(try store.identity(for: F.address(3)), record)
-    }
-
-    func checkAddingDuplicateOutboundThrowsAndKeepsOriginal() throws {
-        let original = F.outbound(1)
-        try store.addOutbound(original)
-        var copy = F.outbound(1, to: 9)
-        copy.envelope = [9, 9]
-        XCTAssertThrowsError(try store.addOutbound(copy)) { error in
-            XCTAssertEqual(error as? StoreError, .duplicate(original.id))
-        }
-        XCTAssertEqual(try store.outbound(id: original.id), F.stored(original, seq: 1))
-        XCTAssertEqual(try store.counts().outboxPending, 1)
-    }
-
-    func checkPendingOutboundIsOldestFirstForOneDestinationWithinLimit() throws {
-        for n: UInt8 in 1...6 {
-            // Odd ids go to destination 1, even ids to destination 2.
-            try store.addOutbound(F.outbound(n, to: n % 2 == 1 ? 1 : 2, created: 1_000 + UInt64(n)))
-        }
-        let now = F.time(2_000)
-        XCTAssertEqual(try store.pendingOutbound(to: F.address(1), now: now, limit: 10).map(\.id), [1, 3, 5].map(F.id))
-        XCTAssertEqual(try store.pendingOutbound(to: F.address(2), now: now, limit: 2).map(\.id), [2, 4].map(F.id))
-        XCTAssertEqual(try store.pendingOutbound(to: F.address(1), now: now, limit: 0), [])
-        XCTAssertEqual(try store.pendingOutbound(to: F.address(7), now: now, limit: 10), [])
-    }
-
-    func checkPendingOutboundAfterSeqSkipsWhatWasOffered() throws {
-        for n: UInt8 in 1...5 { try store.addOutbound(F.outbound(n, created: 1_000 + UInt64(n))) }
-        let now = F.time(2_000)
-        let all = try store.pendingOutbound(to: F.address(1), now: now, afterSeq: 0, limit: 10)
-        XCTAssertEqual(all.map(\.id), (1...5).map(F.id))
-        let seqs = all.map(\.seq)
-        XCTAssertEqual(seqs, seqs.sorted(), "seq follows insertion order")
-        XCTAssertEqual(Set(seqs).count, 5, "each message has its own seq")
-        let rest = try store.pendingOutbound(to: F.address(1), now: now, afterSeq: seqs[2], limit: 10)
-        XCTAssertEqual(rest.map(\.id), [4, 5].map(F.id))
-        try store.markDelivered(id: F.id(4), at: now)
-        XCTAssertEqual(try store.pendingOutbound(to: F.address(1), now: now, afterSeq: seqs[2], limit: 10).map(\.id), [F.id(5)])
-        XCTAssertEqual(try store.pendingOutbound(to: F.address(1), now: now, afterSeq: seqs[4], limit: 10), [])
-    }
-
-    func checkOutboxSeqIsNeverReusedAfterTheNewestMessageGoes() throws {
-        try store.addOutbound(F.outbound(1))
-        try store.addOutbound(F.outbound(2))
-        try store.addOutbound(F.outbound(3, expires: 100))
-        let handedOut = try (1...3).map { try XCTUnwrap(try store.outbound(id: F.id($0))).seq }
-        // The newest message expires; a link's cursor may already stand at its seq.
-        XCTAssertEqual(try store.expireOutbound(before: F.time(1_000)), 1)
-        try store.addOutbound(F.outbound(4))
-        let next = try XCTUnwrap(try store.outbound(id: F.id(4))).seq
-        XCTAssertGreaterThan(next, handedOut.max()!, "a new message must not get the seq of a removed one")
-        let cursor = handedOut.max()!
-        XCTAssertEqual(
-            try store.pendingOutbound(to: F.address(1), now: F.time(1_000), afterSeq: cursor, limit: 10).map(\.id),
-            [F.id(4)], "a cursor past the removed message still finds the new one")
-    }
-
-    func checkExpiredAndDeliveredOutboundAreNotPending() throws {
-        try store.addOutbound(F.outbound(1, expires: 5_000))
-        try store.addOutbound(F.outbound(2, expires: 5_001))
-        try store.addOutbound(F.outbound(3, expires: 9_000))
-        try store.markDelivered(id: F.id(3), at: F.time(4_000))
-        // A message expiring exactly at `now` has expired.
-        let pending = try store.pendingOutbound(to: F.address(1), now: F.time(5_000), limit: 10)
-        XCTAssertEqual(pending.map(\.id), [F.id(2)])
-    }
-
-    func checkMarkDeliveredSucceedsOnceForAKnownMessage() throws {
-        try store.addOutbound(F.outbound(1))
-        XCTAssertTrue(try store.markDelivered(id: F.id(1), at: F.time(3_000)))
-        XCTAssertFalse(try store.markDelivered(id: F.id(1), at: F.time(4_000)))
-        XCTAssertFalse(try store.markDelivered(id: F.id(2), at: F.time(3_000)))
-        XCTAssertEqual(try store.outbound(id: F.id(1))?.deliveredAt, F.time(3_000))
-    }
-
-    func checkMarkReceiptRecordsTimesAndImpliesDelivery() throws {
-        try store.addOutbound(F.outbound(1))
-        try store.addOutbound(F.outbound(2))
-        try store.markDelivered(id: F.id(2), at: F.time(2_500))
-
-        XCTAssertTrue(try store.markReceipt(id: F.id(1), receivedAt: F.time(3_000), openedAt: F.time(2_900)))
-        XCTAssertTrue(try store.markReceipt(id: F.id(2), receivedAt: F.time(3_000), openedAt: F.time(2_900)))
-        XCTAssertFalse(try store.markReceipt(id: F.id(3), receivedAt: F.time(3_000), openedAt: F.time(2_900)))
-
-        let first = try XCTUnwrap(try store.outbound(id: F.id(1)))
-        XCTAssertEqual(first.deliveredAt, F.time(3_000), "a receipt proves delivery")
-        XCTAssertEqual(first.receiptAt, F.time(3_000))
-        XCTAssertEqual(first.openedAt, F.time(2_900))
-        XCTAssertEqual(try store.outbound(id: F.id(2))?.deliveredAt, F.time(2_500), "earlier proof is kept")
-        XCTAssertFalse(try store.markDelivered(id: F.id(1), at: F.time(4_000)))
-    }
-
-    func checkExpireOutboundRemovesOnlyUndeliveredExpiredMessages() throws {
-        try store.addOutbound(F.outbound(1, expires: 5_000))  // expired, undelivered: removed
-        try store.addOutbound(F.outbound(2, expires: 5_000))  // expired but delivered: kept
-        try store.addOutbound(F.outbound(3, expires: 5_001))  // not yet expired: kept
-        try store.addOutbound(F.outbound(4, to: 2, expires: 100))  // other destination, expired: removed
-        try store.markDelivered(id: F.id(2), at: F.time(4_000))
-
-        XCTAssertEqual(try store.expireOutbound(before: F.time(5_000)), 2)
-        XCTAssertNil(try store.outbound(id: F.id(1)))
-        XCTAssertNotNil(try store.outbound(id: F.id(2)))
-        XCTAssertNotNil(try store.outbound(id: F.id(3)))
-        XCTAssertNil(try store.outbound(id: F.id(4)))
-        XCTAssertEqual(try store.expireOutbound(before: F.time(5_000)), 0)
-        // The id is free again once expired.
-        XCTAssertNoThrow(try store.addOutbound(F.outbound(1, expires: 20_000)))
-    }
-
-    func checkOutboundOrderSurvivesRemovals() throws {
-        for n: UInt8 in 1...3 { try store.addOutbound(F.outbound(n, expires: n == 3 ? 100 : 10_000)) }
-        XCTAssertEqual(try store.expireOutbound(before: F.time(1_000)), 1)
-        try store.addOutbound(F.outbound(4))
-        try store.addOutbound(F.outbound(3))
-        let order = try store.pendingOutbound(to: F.address(1), now: F.time(1_000), limit: 10).map(\.id)
-        XCTAssertEqual(order, [1, 2, 4, 3].map(F.id))
     }
 
     // MARK: Inbox
@@ -229,43 +107,6 @@ class MessageStoreContractTests: XCTestCase {
         XCTAssertEqual(try store.inbox(afterSeq: 0, limit: 0), [])
     }
 
-    // MARK: Seen ids
-
-    func checkSeenIdsAreRememberedUntilPurged() throws {
-        XCTAssertFalse(try store.isSeen(id: F.id(1), ackHash: F.ackHash(1)))
-        try store.markSeen(id: F.id(1), ackHash: F.ackHash(1), until: F.time(5_000))
-        try store.markSeen(id: F.id(2), ackHash: F.ackHash(2), until: F.time(9_000))
-        XCTAssertTrue(try store.isSeen(id: F.id(1), ackHash: F.ackHash(1)))
-
-        // Purging forgets ids whose time ran out strictly before `now`.
-        XCTAssertEqual(try store.purgeSeen(before: F.time(5_000)), 0)
-        XCTAssertEqual(try store.purgeSeen(before: F.time(5_001)), 1)
-        XCTAssertFalse(try store.isSeen(id: F.id(1), ackHash: F.ackHash(1)))
-        XCTAssertTrue(try store.isSeen(id: F.id(2), ackHash: F.ackHash(2)))
-    }
-
-    func checkMarkingSeenAgainNeverShortensTheMemory() throws {
-        try store.markSeen(id: F.id(1), ackHash: F.ackHash(1), until: F.time(9_000))
-        try store.markSeen(id: F.id(1), ackHash: F.ackHash(1), until: F.time(1_000))
-        XCTAssertEqual(try store.purgeSeen(before: F.time(5_000)), 0)
-        XCTAssertTrue(try store.isSeen(id: F.id(1), ackHash: F.ackHash(1)))
-        try store.markSeen(id: F.id(1), ackHash: F.ackHash(1), until: F.time(12_000))
-        XCTAssertEqual(try store.purgeSeen(before: F.time(10_000)), 0)
-        XCTAssertEqual(try store.purgeSeen(before: F.time(12_001)), 1)
-    }
-
-    func checkSeenIsKeyedOnIDAndAckHash() throws {
-        try store.markSeen(id: F.id(1), ackHash: F.ackHash(0xEE), until: F.time(9_000))
-        XCTAssertTrue(try store.isSeen(id: F.id(1), ackHash: F.ackHash(0xEE)))
-        XCTAssertFalse(try store.isSeen(id: F.id(1), ackHash: F.ackHash(1)), "a decoy seen under this id hides nothing")
-        try store.markSeen(id: F.id(1), ackHash: F.ackHash(1), until: F.time(2_000))
-        XCTAssertTrue(try store.isSeen(id: F.id(1), ackHash: F.ackHash(1)))
-        // Each pair keeps its own time.
-        XCTAssertEqual(try store.purgeSeen(before: F.time(5_000)), 1)
-        XCTAssertFalse(try store.isSeen(id: F.id(1), ackHash: F.ackHash(1)))
-        XCTAssertTrue(try store.isSeen(id: F.id(1), ackHash: F.ackHash(0xEE)))
-    }
-
     // MARK: Identities
 
     func checkIdentityRecordsArePutReplacedAndRead() throws {
@@ -313,78 +154,103 @@ class MessageStoreContractTests: XCTestCase {
 
     // MARK: Housekeeping
 
-    func checkCountsReflectOutboxStateAndInbox() throws {
+    func checkCountsReflectCustodyInboxAndProofs() throws {
         XCTAssertEqual(try store.counts(), StoreCounts())
-        for n: UInt8 in 1...3 { try store.addOutbound(F.outbound(n)) }
-        try store.markDelivered(id: F.id(2), at: F.time(3_000))
+        for n: UInt8 in 1...3 { _ = try store.hold(F.held(n)) }
+        try store.markDelivered(F.key(2), at: F.time(3_000), path: .direct, hops: 1)
+        _ = try store.hold(F.held(4, kind: .relay, from: 5, size: 10))
+        _ = try store.hold(F.held(5, kind: .relay, from: 6, size: 20))
+        _ = try store.hold(F.held(6, kind: .mailbox, from: 6, size: 40))
         _ = try store.addInbound(F.inbound(1))
         _ = try store.addInbound(F.inbound(2))
-        XCTAssertEqual(try store.counts(), StoreCounts(outboxPending: 2, outboxDelivered: 1, inbox: 2, relay: 0))
+        try store.addProof(F.proof(7))
+        try store.addProof(F.proof(8))
+        XCTAssertEqual(
+            try store.counts(),
+            StoreCounts(outboxPending: 2, outboxDelivered: 1, inbox: 2, relay: 2, relayBytes: 30, proofs: 2))
+        XCTAssertEqual(try store.proofCount(), 2)
     }
 
     func checkCommitKeepsEverythingReadable() throws {
         try store.commit()  // nothing to commit
-        try store.addOutbound(F.outbound(1))
+        _ = try store.hold(F.held(1))
         _ = try store.addInbound(F.inbound(1))
-        XCTAssertNotNil(try store.outbound(id: F.id(1)), "reads see uncommitted writes")
+        try store.addProof(F.proof(2))
+        XCTAssertNotNil(try store.held(F.key(1)), "reads see uncommitted writes")
         try store.commit()
         try store.commit()
-        XCTAssertNotNil(try store.outbound(id: F.id(1)))
-        try store.markDelivered(id: F.id(1), at: F.time(3_000))
+        XCTAssertNotNil(try store.held(F.key(1)))
+        try store.markDelivered(F.key(1), at: F.time(3_000), path: .direct, hops: 1)
         try store.commit()
-        XCTAssertEqual(try store.counts(), StoreCounts(outboxPending: 0, outboxDelivered: 1, inbox: 1))
+        XCTAssertEqual(try store.counts(), StoreCounts(outboxPending: 0, outboxDelivered: 1, inbox: 1, proofs: 1))
     }
 
     func checkRollbackDropsUncommittedWritesAndKeepsCommittedOnes() throws {
         let record = F.identityRecord(4, created: 100)
-        try store.addOutbound(F.outbound(1))
+        let own = try XCTUnwrap(try store.hold(F.held(1)))
+        let relay = try XCTUnwrap(try store.hold(F.held(2, kind: .relay, from: 5, copies: 8)))
         let committedInbound = try XCTUnwrap(try store.addInbound(F.inbound(1)))
-        try store.markSeen(id: F.id(1), ackHash: F.ackHash(1), until: F.time(9_000))
+        try store.addProof(F.proof(3, expires: 5_000))
+        try store.addProof(F.proof(4, expires: 9_000))
         try store.putIdentity(record, for: F.address(4))
         try store.commit()
+        let committedProofs = try store.proofs(afterSeq: 0, limit: 10)
 
-        // One group that touches every table, then is discarded.
-        try store.addOutbound(F.outbound(2))
-        try store.markDelivered(id: F.id(1), at: F.time(3_000))
+        // One group that touches every table and every kind of custody write, then is discarded.
+        _ = try store.hold(F.held(5))
+        _ = try store.hold(F.held(6, kind: .mailbox, from: 5))
+        try store.setCopies(relay.key, copies: 1)
+        try store.markDelivered(own.key, at: F.time(3_000), path: .mesh, hops: 3)
+        try store.release(relay.key)
         _ = try store.addInbound(F.inbound(2))
-        try store.markSeen(id: F.id(2), ackHash: F.ackHash(2), until: F.time(9_000))
-        XCTAssertEqual(try store.purgeSeen(before: F.time(10_000)), 2)
+        try store.addProof(F.proof(7))
+        XCTAssertEqual(try store.purgeProofs(before: F.time(5_000)), [F.key(3)])
+        XCTAssertEqual(try store.trimProofs(keep: 0).count, 2)
         try store.putIdentity(F.identityRecord(4, created: 200), for: F.address(4))
-        XCTAssertEqual(try store.expireOutbound(before: F.time(20_000)), 1)
+        XCTAssertEqual(
+            try store.expireHeld(before: F.time(20_000), deliveredBefore: F.time(20_000)), [F.key(5), F.key(6)])
         try store.rollback()
 
-        XCTAssertEqual(try store.outbound(id: F.id(1)), F.stored(F.outbound(1), seq: 1), "undelivered, unexpired")
-        XCTAssertNil(try store.outbound(id: F.id(2)))
+        XCTAssertEqual(try store.held(own.key), own, "undelivered, unexpired")
+        XCTAssertEqual(try store.held(relay.key), relay, "not released, copies as committed")
+        XCTAssertNil(try store.held(F.key(5)))
+        XCTAssertNil(try store.held(F.key(6)))
+        XCTAssertEqual(try store.pendingHeld(now: F.time(0), afterSeq: 0, limit: 10), [own, relay])
+        XCTAssertEqual(try store.custodyUsage(.mailbox), CustodyUsage())
         XCTAssertEqual(try store.inbox(afterSeq: 0, limit: 10), [committedInbound])
-        XCTAssertTrue(try store.isSeen(id: F.id(1), ackHash: F.ackHash(1)))
-        XCTAssertFalse(try store.isSeen(id: F.id(2), ackHash: F.ackHash(2)))
+        XCTAssertEqual(try store.proofs(afterSeq: 0, limit: 10), committedProofs)
+        XCTAssertNil(try store.proof(F.key(7)))
         XCTAssertEqual(try store.identity(for: F.address(4)), record)
-        XCTAssertEqual(try store.counts(), StoreCounts(outboxPending: 1, inbox: 1))
+        XCTAssertEqual(try store.counts(), StoreCounts(outboxPending: 1, inbox: 1, relay: 1, relayBytes: 4, proofs: 2))
     }
 
     func checkWritesAndCommitsWorkAfterARollback() throws {
         try store.rollback()  // nothing to discard
-        try store.addOutbound(F.outbound(1))
+        _ = try store.hold(F.held(1))
+        try store.addProof(F.proof(1))
         try store.commit()
-        try store.addOutbound(F.outbound(2))
-        let discardedSeq = try XCTUnwrap(try store.outbound(id: F.id(2))).seq
+        let discardedHold = try XCTUnwrap(try store.hold(F.held(2))).seq
+        try store.addProof(F.proof(2))
+        let discardedProof = try XCTUnwrap(try store.proof(F.key(2))).seq
         try store.rollback()
         try store.rollback()  // twice does nothing more
 
-        try store.addOutbound(F.outbound(2))  // the id is free again
+        let held = try XCTUnwrap(try store.hold(F.held(2)), "the key is free again")
+        XCTAssertTrue(try store.addProof(F.proof(2)))
         _ = try store.addInbound(F.inbound(1))
         try store.commit()
         try store.rollback()  // after a commit: nothing to discard
-        XCTAssertEqual(try store.counts(), StoreCounts(outboxPending: 2, inbox: 1))
+        XCTAssertEqual(try store.counts(), StoreCounts(outboxPending: 2, inbox: 1, proofs: 2))
+        XCTAssertGreaterThan(held.seq, discardedHold, "a custody seq handed out in a discarded group is not handed out again")
         XCTAssertGreaterThan(
-            try XCTUnwrap(try store.outbound(id: F.id(2))).seq, discardedSeq,
-            "a seq handed out in a discarded group is not handed out again")
+            try XCTUnwrap(try store.proof(F.key(2))).seq, discardedProof,
+            "nor is a proof seq")
     }
 
     func checkFailedWriteLeavesEarlierWritesOfTheGroupInPlace() throws {
-        try store.addOutbound(F.outbound(1))
-        XCTAssertThrowsError(try store.addOutbound(F.outbound(1)))
-        try store.addOutbound(F.outbound(2))
+        _ = try store.hold(F.held(1))
+        XCTAssertThrowsError(try store.putIdentity([1, 2, 3], for: F.address(1)))
+        _ = try store.hold(F.held(2))
         try store.commit()
         XCTAssertEqual(try store.counts().outboxPending, 2)
     }

@@ -22,52 +22,64 @@ final class SQLiteMessageStoreTests: XCTestCase {
 
     func testCommittedDataSurvivesCloseAndReopen() throws {
         let store = try SQLiteMessageStore(path: path)
-        try store.addOutbound(F.outbound(1))
-        try store.addOutbound(F.outbound(2))
-        try store.markDelivered(id: F.id(2), at: F.time(3_000))
+        let own = try XCTUnwrap(try store.hold(F.held(1)))
+        _ = try store.hold(F.held(2))
+        try store.markDelivered(F.key(2), at: F.time(3_000), path: .mesh, hops: 3)
+        let delivered = try XCTUnwrap(try store.held(F.key(2)))
+        let relay = try XCTUnwrap(try store.hold(F.held(3, kind: .relay, to: 2, from: 5, copies: 8)))
+        let mailbox = try XCTUnwrap(try store.hold(F.held(4, kind: .mailbox, to: 3, from: 6)))
+        try store.addProof(F.proof(9))
+        let proof = try XCTUnwrap(try store.proof(F.key(9)))
         let inbound = try XCTUnwrap(try store.addInbound(F.inbound(1)))
-        try store.markSeen(id: F.id(9), ackHash: F.ackHash(9), until: F.time(9_000))
         let record = F.identityRecord(4, created: 100)
         try store.putIdentity(record, for: F.address(4))
         try store.commit()
         try store.close()
 
         let reopened = try SQLiteMessageStore(path: path)
-        XCTAssertEqual(try reopened.outbound(id: F.id(1)), F.stored(F.outbound(1), seq: 1))
-        XCTAssertEqual(try reopened.outbound(id: F.id(2))?.deliveredAt, F.time(3_000))
+        XCTAssertEqual(try reopened.pendingHeld(now: F.time(0), afterSeq: 0, limit: 10), [own, relay, mailbox])
+        XCTAssertEqual(try reopened.held(F.key(2)), delivered)
+        XCTAssertEqual(try reopened.proof(F.key(9)), proof)
         XCTAssertEqual(try reopened.inbound(id: F.id(1)), [inbound])
-        XCTAssertTrue(try reopened.isSeen(id: F.id(9), ackHash: F.ackHash(9)))
         XCTAssertEqual(try reopened.identity(for: F.address(4)), record)
         XCTAssertEqual(try reopened.addInbound(F.inbound(2))?.seq, inbound.seq + 1, "seq continues")
+        XCTAssertEqual(try reopened.hold(F.held(5))?.seq, mailbox.seq + 1, "custody seq continues")
+        try reopened.addProof(F.proof(10))
+        XCTAssertEqual(try reopened.proof(F.key(10))?.seq, proof.seq + 1, "proof seq continues")
         try reopened.close()
     }
 
     func testCloseCommitsPendingWrites() throws {
         let store = try SQLiteMessageStore(path: path)
-        try store.addOutbound(F.outbound(1))
+        _ = try store.hold(F.held(1))
+        try store.addProof(F.proof(2))
         try store.close()
         try store.close()  // closing twice does nothing
 
         let reopened = try SQLiteMessageStore(path: path)
-        XCTAssertNotNil(try reopened.outbound(id: F.id(1)))
+        XCTAssertNotNil(try reopened.held(F.key(1)))
+        XCTAssertNotNil(try reopened.proof(F.key(2)))
         try reopened.close()
     }
 
     func testUncommittedWritesAreInvisibleToAnotherConnection() throws {
         let writer = try SQLiteMessageStore(path: path)
-        try writer.addOutbound(F.outbound(1))
+        _ = try writer.hold(F.held(1))
         try writer.commit()
-        try writer.addOutbound(F.outbound(2))
-        try writer.markDelivered(id: F.id(1), at: F.time(3_000))
-        XCTAssertNotNil(try writer.outbound(id: F.id(2)), "the writer reads its own uncommitted writes")
+        _ = try writer.hold(F.held(2))
+        try writer.markDelivered(F.key(1), at: F.time(3_000), path: .direct, hops: 1)
+        try writer.addProof(F.proof(3))
+        XCTAssertNotNil(try writer.held(F.key(2)), "the writer reads its own uncommitted writes")
 
         let other = try SQLiteMessageStore(path: path)
-        XCTAssertNotNil(try other.outbound(id: F.id(1)))
-        XCTAssertNil(try other.outbound(id: F.id(1))?.deliveredAt)
-        XCTAssertNil(try other.outbound(id: F.id(2)))
+        XCTAssertNotNil(try other.held(F.key(1)))
+        XCTAssertNil(try other.held(F.key(1))?.deliveredAt)
+        XCTAssertNil(try other.held(F.key(2)))
+        XCTAssertNil(try other.proof(F.key(3)))
 
         try writer.commit()
-        XCTAssertNotNil(try other.outbound(id: F.id(2)), "visible once committed")
+        XCTAssertNotNil(try other.held(F.key(2)), "visible once committed")
+        XCTAssertNotNil(try other.proof(F.key(3)))
         try other.close()
         try writer.close()
     }
@@ -75,17 +87,18 @@ final class SQLiteMessageStoreTests: XCTestCase {
     func testDroppingTheStoreWithoutCommitLosesOnlyTheUncommittedGroup() throws {
         do {
             let store = try SQLiteMessageStore(path: path)
-            try store.addOutbound(F.outbound(1))
+            _ = try store.hold(F.held(1))
             try store.commit()
-            try store.addOutbound(F.outbound(2))
+            _ = try store.hold(F.held(2))
+            try store.addProof(F.proof(3))
             _ = try store.addInbound(F.inbound(1))
             // Dropped here without commit() or close().
         }
         let reopened = try SQLiteMessageStore(path: path)
-        XCTAssertNotNil(try reopened.outbound(id: F.id(1)))
-        XCTAssertNil(try reopened.outbound(id: F.id(2)))
+        XCTAssertNotNil(try reopened.held(F.key(1)))
+        XCTAssertNil(try reopened.held(F.key(2)))
         XCTAssertEqual(try reopened.counts(), StoreCounts(outboxPending: 1))
-        try reopened.addOutbound(F.outbound(2))  // the write lock was released
+        XCTAssertNotNil(try reopened.hold(F.held(2)))  // the write lock was released
         try reopened.close()
     }
 
@@ -97,72 +110,32 @@ final class SQLiteMessageStoreTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: reachedPath), "child did not reach its writes")
 
         let store = try SQLiteMessageStore(path: path)
-        XCTAssertEqual(try store.outbound(id: F.id(1)), F.stored(F.outbound(1), seq: 1), "committed before the kill")
-        XCTAssertNil(try store.outbound(id: F.id(2)), "added after the last commit")
+        XCTAssertEqual(try store.held(F.key(1)), F.stored(F.held(1), seq: 1), "committed before the kill, undelivered")
+        XCTAssertEqual(try store.proof(F.key(1)), F.stored(F.proof(1), seq: 1), "committed before the kill")
+        XCTAssertNil(try store.held(F.key(2)), "held after the last commit")
+        XCTAssertNil(try store.proof(F.key(2)), "added after the last commit")
         XCTAssertEqual(try store.inbound(id: F.id(1)), [], "added after the last commit")
         try store.close()
     }
 
-    func testOutboxSeqIsNeverReusedAcrossReopen() throws {
+    func testCustodyAndProofSeqsAreNeverReusedAcrossReopen() throws {
         let store = try SQLiteMessageStore(path: path)
-        try store.addOutbound(F.outbound(1))
-        try store.addOutbound(F.outbound(2))
-        try store.addOutbound(F.outbound(3, expires: 100))
+        _ = try store.hold(F.held(1))
+        _ = try store.hold(F.held(2, kind: .relay, from: 5))
+        _ = try store.hold(F.held(3, kind: .relay, from: 5, expires: 100))
+        try store.addProof(F.proof(1))
+        try store.addProof(F.proof(2))
+        try store.addProof(F.proof(3, expires: 100))
         try store.commit()
-        XCTAssertEqual(try store.expireOutbound(before: F.time(1_000)), 1)
+        XCTAssertEqual(try store.expireHeld(before: F.time(1_000), deliveredBefore: F.time(0)), [F.key(3)])
+        XCTAssertEqual(try store.purgeProofs(before: F.time(1_000)), [F.key(3)])
         try store.close()
 
         let reopened = try SQLiteMessageStore(path: path)
-        try reopened.addOutbound(F.outbound(4))
-        XCTAssertGreaterThan(try XCTUnwrap(try reopened.outbound(id: F.id(4))).seq, 3, "seq 3 was handed out before")
+        XCTAssertGreaterThan(try XCTUnwrap(try reopened.hold(F.held(4))).seq, 3, "custody seq 3 was handed out before")
+        try reopened.addProof(F.proof(4))
+        XCTAssertGreaterThan(try XCTUnwrap(try reopened.proof(F.key(4))).seq, 3, "proof seq 3 was handed out before")
         try reopened.close()
-    }
-
-    func testV2MigrationKeepsV1RowsAndNeverReusesTheirSeqs() throws {
-        let old = try SQLiteMessageStore(path: path, migratingUpTo: "v1")
-        XCTAssertEqual(try old.appliedMigrations(), ["v1"])
-        // Rows as a v1 node wrote them: outbox seq 1…3, inbox seq 1…3 with the newest deleted (so
-        // AUTOINCREMENT's high-water mark, 3, is above MAX(seq), 2), a seen id and an identity.
-        for n: UInt8 in 1...3 {
-            try old.executeRawSQLForTesting("""
-                INSERT INTO outbox (id, seq, destination, kind, envelope, ack_hash, created_at, expires_at)
-                VALUES (\(hex(F.id(n).bytes)), \(n), \(hex(F.address(1).bytes)), 1, x'01', \(hex(F.ackHash(n))),
-                        1000, 10000)
-                """)
-            let message = F.inbound(n)
-            try old.executeRawSQLForTesting("""
-                INSERT INTO inbox (id, from_address, content_type, body, sent_at, received_at, path, hops,
-                                   ack_secret, expires_at)
-                VALUES (\(hex(message.id.bytes)), \(hex(message.from.bytes)), 1, \(hex(message.body)),
-                        \(message.sentAt.milliseconds), \(message.receivedAt.milliseconds), 'direct', \(message.hops),
-                        \(hex(message.ackSecret)), \(message.expiresAt.milliseconds))
-                """)
-        }
-        try old.executeRawSQLForTesting("DELETE FROM inbox WHERE seq = 3")
-        try old.executeRawSQLForTesting("INSERT INTO seen (id, until) VALUES (\(hex(F.id(9).bytes)), 9000)")
-        let record = F.identityRecord(4, created: 100)
-        try old.executeRawSQLForTesting(
-            "INSERT INTO identities (address, record, updated) VALUES (\(hex(F.address(4).bytes)), \(hex(record)), 0)")
-        try old.close()
-
-        let store = try SQLiteMessageStore(path: path)
-        XCTAssertEqual(try store.appliedMigrations(), ["v1", "v2"])
-        for n: UInt8 in 1...2 {
-            var expected = F.inbound(n)
-            expected.seq = Int64(n)
-            XCTAssertEqual(try store.inbound(id: F.id(n)), [expected], "inbox row \(n) kept with its seq")
-        }
-        XCTAssertEqual(try store.outbound(id: F.id(3))?.seq, 3)
-        XCTAssertEqual(try store.identity(for: F.address(4)), record)
-        // Seen ids of v1 were keyed on the id alone and only deduplicated receipts; v2 starts afresh.
-        XCTAssertFalse(try store.isSeen(id: F.id(9), ackHash: F.ackHash(9)))
-
-        try store.addOutbound(F.outbound(4))
-        XCTAssertEqual(try store.outbound(id: F.id(4))?.seq, 4, "the counter starts after MAX(seq)")
-        XCTAssertEqual(try store.addInbound(F.inbound(4))?.seq, 4, "inbox seq 3 was handed out under v1")
-        XCTAssertNotNil(try store.addInbound(F.inbound(1, secret: 0xEE)), "uniqueness is on (id, ack secret) now")
-        XCTAssertEqual(try store.inbound(id: F.id(1)).count, 2)
-        try store.close()
     }
 
     func testJournalModeIsWALAndSynchronousIsFull() throws {
@@ -217,7 +190,7 @@ final class SQLiteMessageStoreTests: XCTestCase {
 
     func testDatabaseFilesAreReadableOnlyByTheOwner() throws {
         let store = try SQLiteMessageStore(path: path)
-        try store.addOutbound(F.outbound(1))
+        _ = try store.hold(F.held(1))
         try store.commit()
         for file in [path, path + "-wal", path + "-shm"] {
             XCTAssertEqual(try mode(of: file), 0o600, file)
@@ -227,7 +200,7 @@ final class SQLiteMessageStoreTests: XCTestCase {
         // A file an older ferry left readable by others is restricted on the next open.
         XCTAssertEqual(chmod(path, 0o644), 0)
         let reopened = try SQLiteMessageStore(path: path)
-        try reopened.addOutbound(F.outbound(2))
+        try reopened.addProof(F.proof(2))
         try reopened.commit()
         for file in [path, path + "-wal", path + "-shm"] {
             XCTAssertEqual(try mode(of: file), 0o600, file)
@@ -240,74 +213,21 @@ final class SQLiteMessageStoreTests: XCTestCase {
         XCTAssertThrowsError(try SQLiteMessageStore(path: missing))
     }
 
-    func testMigrationsRunOnceAndReopeningIsIdempotent() throws {
-        for round in 1...3 {
-            let store = try SQLiteMessageStore(path: path)
-            XCTAssertEqual(try store.appliedMigrations(), ["v1", "v2"])
-            try store.addOutbound(F.outbound(UInt8(round)))
-            try store.close()
-        }
-        let store = try SQLiteMessageStore(path: path)
-        XCTAssertEqual(try store.counts().outboxPending, 3)
-        try store.close()
-    }
-
-    func testCorruptRowsThrowInsteadOfTrapping() throws {
-        let store = try SQLiteMessageStore(path: path)
-        try store.addOutbound(F.outbound(1))
-        _ = try store.addInbound(F.inbound(1))
-        try store.putIdentity(F.identityRecord(1, created: 100), for: F.address(1))
-        try store.executeRawSQLForTesting("UPDATE outbox SET destination = x'0102'")
-        try store.executeRawSQLForTesting("UPDATE inbox SET path = 'pigeon'")
-        try store.executeRawSQLForTesting("UPDATE identities SET record = 'text, not a blob'")
-
-        XCTAssertThrowsError(try store.outbound(id: F.id(1))) { assertCorrupt($0) }
-        XCTAssertThrowsError(try store.inbound(id: F.id(1))) { assertCorrupt($0) }
-        XCTAssertThrowsError(try store.identity(for: F.address(1))) { assertCorrupt($0) }
-
-        try store.executeRawSQLForTesting("UPDATE outbox SET destination = x'\(String(repeating: "0d", count: 15))01'")
-        try store.executeRawSQLForTesting("UPDATE outbox SET kind = 99")
-        XCTAssertThrowsError(try store.outbound(id: F.id(1))) { assertCorrupt($0) }
-        XCTAssertThrowsError(try store.pendingOutbound(to: F.address(1), now: F.time(0), limit: 1)) { assertCorrupt($0) }
-        try store.executeRawSQLForTesting("UPDATE outbox SET kind = 1, expires_at = -5")
-        XCTAssertThrowsError(try store.outbound(id: F.id(1))) { assertCorrupt($0) }
-        // A failed statement is an error, not a crash, and leaves the store usable.
-        XCTAssertThrowsError(try store.executeRawSQLForTesting("UPDATE outbox SET expires_at = NULL"))
-        XCTAssertEqual(try store.counts().inbox, 1)
-        // A damaged identity row does not lock the peer out: its next valid record replaces it.
-        let record = F.identityRecord(1, created: 1)
-        XCTAssertTrue(try store.putIdentity(record, for: F.address(1)))
-        XCTAssertEqual(try store.identity(for: F.address(1)), record)
-        try store.close()
-    }
-
-    func testTimestampsBeyondInt64AreClampedAndStillNeverExpire() throws {
-        let store = try SQLiteMessageStore(path: path)
-        var forever = F.outbound(1)
-        forever.expiresAt = Timestamp(milliseconds: .max)
-        try store.addOutbound(forever)
-        let now = F.time(1_700_000_000_000)
-        XCTAssertEqual(try store.pendingOutbound(to: F.address(1), now: now, limit: 1).map(\.id), [F.id(1)])
-        XCTAssertEqual(try store.expireOutbound(before: now), 0)
-        XCTAssertEqual(try store.outbound(id: F.id(1))?.expiresAt, Timestamp(milliseconds: UInt64(Int64.max)))
-        try store.close()
-    }
-
     func testAGroupRolledBackBehindTheStoresBackIsReportedNotSilentlyDropped() throws {
         let store = try SQLiteMessageStore(path: path)
-        try store.addOutbound(F.outbound(1))
+        _ = try store.hold(F.held(1))
         // What SQLite does on its own after SQLITE_FULL or SQLITE_IOERR mid-group.
         try store.executeRawSQLForTesting("ROLLBACK")
         XCTAssertThrowsError(try store.commit()) { XCTAssertEqual($0 as? SQLiteStoreError, .uncommittedWritesLost) }
         // Reported once; the store then works normally.
-        try store.addOutbound(F.outbound(2))
+        _ = try store.hold(F.held(2))
         try store.commit()
-        XCTAssertNil(try store.outbound(id: F.id(1)))
-        XCTAssertNotNil(try store.outbound(id: F.id(2)))
+        XCTAssertNil(try store.held(F.key(1)))
+        XCTAssertNotNil(try store.held(F.key(2)))
 
-        try store.addOutbound(F.outbound(3))
+        try store.addProof(F.proof(3))
         try store.executeRawSQLForTesting("ROLLBACK")
-        XCTAssertThrowsError(try store.addOutbound(F.outbound(4))) {
+        XCTAssertThrowsError(try store.hold(F.held(4))) {
             XCTAssertEqual($0 as? SQLiteStoreError, .uncommittedWritesLost, "the next write reports it too")
         }
         try store.close()
@@ -315,14 +235,16 @@ final class SQLiteMessageStoreTests: XCTestCase {
 
     func testDiskFullIsReportedAndTheStoreRecoversAfterRollback() throws {
         let store = try SQLiteMessageStore(path: path)
-        try store.addOutbound(F.outbound(1))
+        let own = try XCTUnwrap(try store.hold(F.held(1)))
+        try store.addProof(F.proof(1))
         let committed = try XCTUnwrap(try store.addInbound(F.inbound(1)))
         try store.commit()
-        // From here the file may not grow: a write that needs a page fails as on a full disk.
+        // From here the file may not grow: a write that needs a page fails as on a full disk. Relay
+        // copies fill it, as they would on a node carrying much for others.
         try store.setMaxPageCountForTesting(try store.pageCount())
         var failure: Error?
         for n: UInt8 in 2...50 where failure == nil {
-            do { _ = try store.addInbound(F.inbound(n, body: [UInt8](repeating: n, count: 4_096))) } catch { failure = error }
+            do { _ = try store.hold(F.held(n, kind: .relay, from: 5, size: 4_096)) } catch { failure = error }
         }
         XCTAssertEqual(failure as? StoreError, .diskFull(path), "got \(String(describing: failure))")
         XCTAssertThrowsError(try store.commit(), "a group the disk refused must not be committed") {
@@ -330,18 +252,21 @@ final class SQLiteMessageStoreTests: XCTestCase {
         }
         try store.rollback()
 
-        XCTAssertEqual(try store.counts(), StoreCounts(outboxPending: 1, inbox: 1), "nothing committed was lost")
+        XCTAssertEqual(try store.counts(), StoreCounts(outboxPending: 1, inbox: 1, proofs: 1), "nothing committed was lost")
         XCTAssertEqual(try store.inbox(afterSeq: 0, limit: 100), [committed])
-        XCTAssertEqual(try store.outbound(id: F.id(1)), F.stored(F.outbound(1), seq: 1))
+        XCTAssertEqual(try store.pendingHeld(now: F.time(0), afterSeq: 0, limit: 100), [own])
+        XCTAssertEqual(try store.custodyUsage(.relay), CustodyUsage())
         try store.commit()  // nothing left to commit, and no error left behind
 
         try store.setMaxPageCountForTesting(1 << 30)  // space is back
-        try store.addOutbound(F.outbound(2))
+        _ = try store.hold(F.held(2))
+        XCTAssertNotNil(try store.hold(F.held(3, kind: .relay, from: 5, size: 4_096)))
         XCTAssertNotNil(try store.addInbound(F.inbound(2, body: [UInt8](repeating: 2, count: 4_096))))
         try store.commit()
         try store.close()
         let reopened = try SQLiteMessageStore(path: path)
-        XCTAssertEqual(try reopened.counts(), StoreCounts(outboxPending: 2, inbox: 2))
+        XCTAssertEqual(
+            try reopened.counts(), StoreCounts(outboxPending: 2, inbox: 2, relay: 1, relayBytes: 4_096, proofs: 1))
         try reopened.close()
     }
 
@@ -353,15 +278,15 @@ final class SQLiteMessageStoreTests: XCTestCase {
 
     func testRollbackAfterSQLiteRolledBackOnItsOwnLeavesTheStoreWorking() throws {
         let store = try SQLiteMessageStore(path: path)
-        try store.addOutbound(F.outbound(1))
+        _ = try store.hold(F.held(1))
         try store.commit()
-        try store.addOutbound(F.outbound(2))
+        _ = try store.hold(F.held(2))
         // What SQLite may do by itself after SQLITE_FULL or SQLITE_IOERR mid-group.
         try store.executeRawSQLForTesting("ROLLBACK")
         try store.rollback()
-        try store.addOutbound(F.outbound(3))
+        _ = try store.hold(F.held(3))
         try store.commit()  // no `uncommittedWritesLost`: the caller already discarded the group
-        XCTAssertNil(try store.outbound(id: F.id(2)))
+        XCTAssertNil(try store.held(F.key(2)))
         XCTAssertEqual(try store.counts().outboxPending, 2)
         try store.close()
     }
@@ -370,23 +295,13 @@ final class SQLiteMessageStoreTests: XCTestCase {
         let store = try SQLiteMessageStore(path: path)
         try store.close()
         XCTAssertThrowsError(try store.counts()) { XCTAssertEqual($0 as? SQLiteStoreError, .closed) }
-        XCTAssertThrowsError(try store.addOutbound(F.outbound(1))) { XCTAssertEqual($0 as? SQLiteStoreError, .closed) }
+        XCTAssertThrowsError(try store.hold(F.held(1))) { XCTAssertEqual($0 as? SQLiteStoreError, .closed) }
+        XCTAssertThrowsError(try store.proofCount()) { XCTAssertEqual($0 as? SQLiteStoreError, .closed) }
     }
 
     /// The permission bits of `file`.
     private func mode(of file: String) throws -> Int {
         let attributes = try FileManager.default.attributesOfItem(atPath: file)
         return try XCTUnwrap(attributes[.posixPermissions] as? Int) & 0o777
-    }
-
-    /// `bytes` as an SQL blob literal.
-    private func hex(_ bytes: [UInt8]) -> String {
-        "x'" + bytes.map { String(format: "%02x", $0) }.joined() + "'"
-    }
-
-    private func assertCorrupt(_ error: Error, file: StaticString = #filePath, line: UInt = #line) {
-        guard case .corrupt? = error as? StoreError else {
-            return XCTFail("expected StoreError.corrupt, got \(error)", file: file, line: line)
-        }
     }
 }

@@ -14,20 +14,44 @@ enum Fixture {
 
     static func time(_ milliseconds: UInt64) -> Timestamp { Timestamp(milliseconds: milliseconds) }
 
-    /// `message` as a store returns it: with the `seq` the store assigned on insert.
-    static func stored(_ message: OutboundMessage, seq: Int64) -> OutboundMessage {
+    /// `message` as a store returns it: with the `seq` the store assigned.
+    static func stored(_ message: HeldMessage, seq: Int64) -> HeldMessage {
         var copy = message
         copy.seq = seq
         return copy
     }
 
-    static func outbound(
-        _ n: UInt8, to destination: UInt8 = 1, created: UInt64 = 1_000, expires: UInt64 = 10_000,
-        kind: OutboundKind = .message
-    ) -> OutboundMessage {
-        OutboundMessage(
-            id: id(n), destination: address(destination), kind: kind, envelope: [1, 2, 3, n],
-            ackHash: [UInt8](repeating: n, count: 32), createdAt: time(created), expiresAt: time(expires))
+    static func stored(_ proof: StoredProof, seq: Int64) -> StoredProof {
+        var copy = proof
+        copy.seq = seq
+        return copy
+    }
+
+    /// A message in custody. `hash` picks another ack hash for the same id (a decoy's, say); `size`
+    /// is the envelope's length in bytes (at least 1), which is what the byte sums add up.
+    static func held(
+        _ n: UInt8, kind: CustodyKind = .own, to destination: UInt8 = 1, from origin: UInt8? = nil,
+        created: UInt64 = 1_000, expires: UInt64 = 10_000, copies: UInt16 = 4, size: Int = 4, hash: UInt8? = nil
+    ) -> HeldMessage {
+        HeldMessage(
+            id: id(n), ackHash: ackHash(hash ?? n), kind: kind, destination: address(destination),
+            envelope: [n] + [UInt8](repeating: 0xE0, count: max(size - 1, 0)), copies: copies, hopsLeft: 8,
+            createdAt: time(created), expiresAt: time(expires), receivedAt: time(created + 10),
+            origin: origin.map(address))
+    }
+
+    /// The key of `held(n, hash:)`.
+    static func key(_ n: UInt8, hash: UInt8? = nil) -> CustodyKey {
+        CustodyKey(id: id(n), ackHash: ackHash(hash ?? n))
+    }
+
+    /// A delivery proof for `held(n, hash:)`.
+    static func proof(
+        _ n: UInt8, expires: UInt64 = 10_000, hash: UInt8? = nil, hops: UInt8 = 2, path: DeliveryPath = .mesh
+    ) -> StoredProof {
+        StoredProof(
+            id: id(n), ackSecret: [UInt8](repeating: n ^ 0x55, count: 32), ackHash: ackHash(hash ?? n),
+            expiresAt: time(expires), hops: hops, path: path)
     }
 
     /// An inbound message; `secret` picks another ack secret for the same id (a decoy's, say).
