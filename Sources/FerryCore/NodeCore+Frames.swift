@@ -20,10 +20,13 @@ extension NodeCore {
             try receiveEnvelope(bytes, from: peer, on: session, now: now, actions: &actions)
         case .proof(let proof):
             receiveProof(proof, on: session, now: now, actions: &actions)
+            refill(session, now: now, actions: &actions)  // the answer made room in the window
         case .hopAck(let id, let ackHash):
             receiveHopAck(CustodyKey(id: id, ackHash: ackHash), on: session)
+            refill(session, now: now, actions: &actions)
         case .refuse(let id, let reason):
             receiveRefusal(of: id, reason: reason, from: peer, on: session, actions: &actions)
+            refill(session, now: now, actions: &actions)
         case .sync(let set, let message):
             try receiveSync(set, message, on: session, now: now, actions: &actions)
         case .want(let set, let ids):

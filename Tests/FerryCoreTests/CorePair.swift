@@ -10,7 +10,7 @@ final class TestNode {
     let store = InMemoryMessageStore()
     var delivered: [InboundMessage] = []
     var proofs: [MessageID] = []
-    var receipts: [MessageID] = []
+    var proofPaths: [(DeliveryPath, UInt8)] = []
     var established: [Address] = []
     var rejected: [(LinkID, LinkRejection)] = []
     var storeFailures: [String] = []
@@ -21,7 +21,9 @@ final class TestNode {
         let identity = try given ?? NodeIdentity.generate()
         let record = try identity.record(
             created: Timestamp(milliseconds: 0), expires: Timestamp(milliseconds: 10_000_000_000_000))
-        core = NodeCore(identity: identity, record: record, store: store, random: SplitMixRandom(seed: seed), limits: limits)
+        core = try NodeCore(
+            identity: identity, record: record, store: store, random: SplitMixRandom(seed: seed), limits: limits,
+            now: Timestamp(milliseconds: 1_000_000))
     }
 
     var address: Address { core.address }
@@ -34,8 +36,7 @@ final class TestNode {
         case .linkEstablished(_, let peer): established.append(peer)
         case .linkRejected(let link, let rejection): rejected.append((link, rejection))
         case .delivered(let message): delivered.append(message)
-        case .proofAccepted(let id): proofs.append(id)
-        case .receiptReceived(let id, _): receipts.append(id)
+        case .proofAccepted(let id, let path, let hops): proofs.append(id); proofPaths.append((path, hops))
         case .storeFailed(let detail): storeFailures.append(detail)
         case .log(_, let text): logs.append(text)
         }
@@ -152,9 +153,16 @@ final class CorePair {
                 let pair = links.remove(at: index)
                 let other = isA ? b : a
                 apply(other.core.linkClosed(isA ? pair.b : pair.a, now: now), at: other)
-            case .linkEstablished, .linkRejected, .delivered, .proofAccepted, .receiptReceived, .storeFailed, .log:
+            case .linkEstablished, .linkRejected, .delivered, .proofAccepted, .storeFailed, .log:
                 node.record(action)
             }
         }
+    }
+}
+
+extension MessageStore {
+    /// The own message with this id (tests send each id once).
+    func own(_ id: MessageID) throws -> HeldMessage? {
+        try held(id: id).first { $0.kind == .own }
     }
 }

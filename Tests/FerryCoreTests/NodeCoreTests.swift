@@ -13,7 +13,7 @@ final class NodeCoreTests: XCTestCase {
         XCTAssertEqual(pair.a.core.connectedPeers, [pair.b.address])
     }
 
-    func testMessageDeliveredWithProofAndReceipt() throws {
+    func testMessageDeliveredWithAProofThatIsTheReceipt() throws {
         let pair = try CorePair()
         pair.connect()
         let id = try pair.send("hello B")
@@ -23,13 +23,15 @@ final class NodeCoreTests: XCTestCase {
         XCTAssertEqual(pair.b.delivered[0].path, .direct)
         XCTAssertEqual(pair.b.delivered[0].hops, 1)
         XCTAssertEqual(pair.a.proofs, [id])
-        XCTAssertEqual(pair.a.receipts, [id])
-        let outbound = try XCTUnwrap(pair.a.store.outbound(id: id))
+        XCTAssertEqual(pair.a.proofPaths.first?.0, .direct)
+        XCTAssertEqual(pair.a.proofPaths.first?.1, 1)
+        let outbound = try XCTUnwrap(pair.a.store.own(id))
         XCTAssertNotNil(outbound.deliveredAt)
-        XCTAssertNotNil(outbound.receiptAt)
-        // B's receipt was itself proven delivered, so B holds nothing pending.
+        XCTAssertEqual(outbound.deliveredPath, .direct)
+        // No sealed receipt travels back: B sent nothing of its own.
         XCTAssertEqual(try pair.b.store.counts().outboxPending, 0)
-        XCTAssertEqual(try pair.a.store.inbox(afterSeq: 0, limit: 10).count, 0, "receipts are not shown as messages")
+        XCTAssertEqual(try pair.b.store.counts().outboxDelivered, 0)
+        XCTAssertEqual(try pair.a.store.inbox(afterSeq: 0, limit: 10).count, 0)
     }
 
     func testManyMessagesAllDeliveredOnceInOrderOfSending() throws {
@@ -41,7 +43,7 @@ final class NodeCoreTests: XCTestCase {
         for index in 0..<50 { ids.append(try pair.send("message \(index)")) }
         XCTAssertEqual(Set(pair.b.delivered.map(\.id)), Set(ids))
         XCTAssertEqual(pair.b.delivered.count, 50)
-        XCTAssertEqual(Set(pair.a.receipts), Set(ids))
+        XCTAssertEqual(Set(pair.a.proofs), Set(ids))
     }
 
     func testRecipientOfflineAtSendTimeGetsMessageOnLinkUp() throws {
@@ -51,7 +53,7 @@ final class NodeCoreTests: XCTestCase {
         XCTAssertEqual(try pair.a.store.counts().outboxPending, 1)
         pair.connect()
         XCTAssertEqual(pair.b.delivered.map(\.id), [id])
-        XCTAssertEqual(pair.a.receipts, [id])
+        XCTAssertEqual(pair.a.proofs, [id])
     }
 
     func testLostProofIsRetriedAfterReconnectAndNeverDeliveredTwice() throws {
@@ -64,18 +66,17 @@ final class NodeCoreTests: XCTestCase {
         pair.disconnectAll()
         pair.deliverBToA = true
         pair.connect()
-        XCTAssertNotNil(try pair.a.store.outbound(id: id)?.deliveredAt, "custody ends once the new link carries proof or receipt")
+        XCTAssertNotNil(try pair.a.store.own(id)?.deliveredAt, "custody ends once the new link carries the proof")
         XCTAssertEqual(try pair.a.store.counts().outboxPending, 0)
         XCTAssertEqual(pair.b.delivered.count, 1, "B must not show the copy again")
         XCTAssertEqual(try pair.b.store.inbox(afterSeq: 0, limit: 10).count, 1)
-        XCTAssertEqual(pair.a.receipts, [id], "B's receipt, pending in its outbox, arrives on the new link")
     }
 
     func testRepeatedCopyIsAnsweredWithTheSameProof() throws {
         let pair = try CorePair()
         let links = pair.connect()
         let id = try pair.send("twice on the wire")
-        let envelope = try XCTUnwrap(pair.a.store.outbound(id: id)).envelope
+        let envelope = try XCTUnwrap(pair.a.store.own(id)).envelope
         // A buggy or replaying peer sends the same envelope again on the same link.
         let actions = pair.b.core.linkReceived(links.b, bytes: Frame.envelope(envelope).encoded(), now: pair.now)
         XCTAssertEqual(pair.b.delivered.count, 1)
@@ -87,7 +88,7 @@ final class NodeCoreTests: XCTestCase {
         let frames = try decoder.push(sent)
         guard case .proof(let proof) = frames.first else { return XCTFail("expected a proof, got \(frames)") }
         XCTAssertEqual(proof.id, id)
-        XCTAssertTrue(Digests.proofMatches(proof, ackHash: try XCTUnwrap(pair.a.store.outbound(id: id)).ackHash))
+        XCTAssertTrue(Digests.proofMatches(proof, ackHash: try XCTUnwrap(pair.a.store.own(id)).ackHash))
     }
 
     func testADecoyReusingTheIDNeitherBlocksNorAnswersForTheRealMessage() throws {
@@ -114,7 +115,7 @@ final class NodeCoreTests: XCTestCase {
         XCTAssertEqual(
             pair.b.delivered.map(\.from), [attacker.address, pair.a.address], "the real message is delivered too")
         XCTAssertEqual(pair.a.proofs, [id], "and answered with its own proof, not the decoy's")
-        XCTAssertNotNil(try pair.a.store.outbound(id: id)?.deliveredAt)
+        XCTAssertNotNil(try pair.a.store.own(id)?.deliveredAt)
     }
 
     func testWhileTheRecipientsStoreRefusesWritesNothingIsProvenAndTheMessageArrivesLater() throws {
@@ -158,7 +159,7 @@ final class NodeCoreTests: XCTestCase {
         for index in 0..<30 { ids.append(try pair.send("queued \(index)")) }
         pair.connect()
         XCTAssertEqual(pair.b.delivered.map(\.id), ids, "delivered once each, in outbox order")
-        XCTAssertEqual(Set(pair.a.receipts), Set(ids))
+        XCTAssertEqual(Set(pair.a.proofs), Set(ids))
     }
 
     func testDiallerDropsLinkToUnexpectedPeer() throws {
@@ -206,7 +207,7 @@ final class NodeCoreTests: XCTestCase {
         let (id, _) = try pair.a.core.submit(body: Array("proof me".utf8), to: pair.b.verified, now: pair.now)
         let forged = Frame.proof(DeliveryProof(id: id, ackSecret: [UInt8](repeating: 9, count: 32))).encoded()
         _ = pair.a.core.linkReceived(links.a, bytes: forged, now: pair.now)
-        XCTAssertNil(try pair.a.store.outbound(id: id)?.deliveredAt, "a proof that does not hash to the ack hash changes nothing")
+        XCTAssertNil(try pair.a.store.own(id)?.deliveredAt, "a proof that does not hash to the ack hash changes nothing")
         XCTAssertEqual(pair.a.core.connectedPeers, [pair.b.address])
     }
 

@@ -60,8 +60,8 @@ final class PeerMisbehaviourTests: XCTestCase {
     func testCloseFramesCarryOnlyTheReasonsFixedText() throws {
         let pair = try CorePair()
         let links = pair.connect()
-        // A frame of an unknown type is a protocol error; its detail must stay in B's log.
-        let actions = pair.b.core.linkReceived(links.b, bytes: [0, 0, 0, 1, 0x7e], now: pair.now)
+        // A ping without its nonce is a protocol error; its detail must stay in B's log.
+        let actions = pair.b.core.linkReceived(links.b, bytes: [0, 0, 0, 2, Frame.Kind.ping.rawValue, 0], now: pair.now)
         let close = frames(in: actions).compactMap { frame -> (CloseReason, String)? in
             if case .close(let reason, let text) = frame { return (reason, text) } else { return nil }
         }
@@ -70,6 +70,15 @@ final class PeerMisbehaviourTests: XCTestCase {
         XCTAssertEqual(close.first?.1, CloseReason.protocolError.publicText)
         pair.apply(actions, at: pair.b)
         XCTAssertTrue(pair.b.logs.contains { $0.contains("bad frame") }, "the detail is in the local log")
+    }
+
+    func testFramesOfUnknownTypesAreSkippedNotFatal() throws {
+        let pair = try CorePair()
+        let links = pair.connect()
+        let unknown: [UInt8] = [0, 0, 0, 4, 0x7e, 1, 2, 3]
+        let actions = pair.b.core.linkReceived(links.b, bytes: unknown + Frame.ping(nonce: 9).encoded(), now: pair.now)
+        XCTAssertFalse(actions.contains(.close(links.b)), "a newer peer's frame must not cost the link")
+        XCTAssertTrue(frames(in: actions).contains(.pong(nonce: 9)), "and the frames after it are handled")
     }
 
     func testPeerSuppliedCloseTextIsEscapedInTheLog() throws {

@@ -65,9 +65,9 @@ final class SendWindowTests: XCTestCase {
         pair.deliverBToA = true
         // B answered with a proof A never saw; then B (say its disk was full) refuses instead.
         _ = pair.a.core.linkReceived(links.a, bytes: Frame.refuse(id: id, reason: .unavailable).encoded(), now: pair.now)
-        XCTAssertNil(try pair.a.store.outbound(id: id)?.deliveredAt)
+        XCTAssertNil(try pair.a.store.own(id)?.deliveredAt)
         pair.advance(milliseconds: pair.a.core.limits.retryIntervalMilliseconds + 1_000)
-        XCTAssertNotNil(try pair.a.store.outbound(id: id)?.deliveredAt, "the retry rewound the cursor and offered it again")
+        XCTAssertNotNil(try pair.a.store.own(id)?.deliveredAt, "the retry rewound the cursor and offered it again")
         XCTAssertEqual(pair.b.delivered.count, 1)
     }
 
@@ -76,7 +76,7 @@ final class SendWindowTests: XCTestCase {
         limits.messageLifetimeMilliseconds = 60_000
         let pair = try CorePair(limits: limits)
         let id = try pair.send("short-lived")
-        let envelope = try XCTUnwrap(pair.a.store.outbound(id: id)).envelope
+        let envelope = try XCTUnwrap(pair.a.store.own(id)).envelope
         let links = pair.connect()
         XCTAssertEqual(pair.b.delivered.count, 1)
         // The same bytes again, after they expired: refused without opening.
@@ -87,7 +87,7 @@ final class SendWindowTests: XCTestCase {
         let unsent = try pair.a.core.submit(body: Array("never offered".utf8), to: pair.b.verified, now: pair.now).0
         pair.disconnectAll()
         pair.advance(milliseconds: 120_000 + pair.a.core.limits.housekeepingIntervalMilliseconds)
-        XCTAssertNil(try pair.a.store.outbound(id: unsent), "expired undelivered messages leave the outbox")
+        XCTAssertNil(try pair.a.store.own(unsent), "expired undelivered messages leave the outbox")
         XCTAssertTrue(pair.a.logs.contains { $0.contains("expired") })
     }
 }

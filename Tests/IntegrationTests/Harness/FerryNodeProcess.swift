@@ -142,18 +142,20 @@ final class FerryNodeProcess {
         return try listed.stdoutLines.map { try ControlJSON.decode(InboxItem.self, from: Array($0.utf8)) }
     }
 
-    /// Waits (control op `wait`) for the receipt of `id`; returns when the recipient opened it.
-    func waitForReceipt(_ id: String, seconds: TimeInterval = Harness.deliverySecondsMax) throws -> UInt64 {
+    /// Waits (control op `wait`) for the delivery proof of `id`; returns the reply (its `path` and
+    /// `hops` say how the message got there).
+    @discardableResult
+    func waitForReceipt(_ id: String, seconds: TimeInterval = Harness.deliverySecondsMax) throws -> ControlReply {
         let reply: ControlReply
         do {
             reply = try client().call(ControlRequest(op: "wait", id: id), timeoutMilliseconds: Int(seconds * 1000))
         } catch ControlError.timedOut {
-            throw HarnessError("\(name) got no receipt for \(id) within \(seconds) s")
+            throw HarnessError("\(name) got no delivery proof for \(id) within \(seconds) s")
         }
-        guard reply.ok, reply.delivered == true, reply.id == id, let opened = reply.openedAtMs else {
+        guard reply.ok, reply.delivered == true, reply.id == id else {
             throw HarnessError("\(name) wait \(id): unexpected reply \(reply)")
         }
-        return opened
+        return reply
     }
 
     // MARK: Log
