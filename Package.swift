@@ -55,6 +55,6 @@ let package = Package(
         .testTarget(name: "FerryTLSTests", dependencies: ["FerryTLS", "FerryWire"]),
         .testTarget(name: "FerryNodeTests", dependencies: ["FerryNode", "FerryWire", "FerryCrypto"]),
         .testTarget(name: "ArchitectureTests"),
-        .testTarget(name: "IntegrationTests", dependencies: ["FerryControl", "FerryWire"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["FerryControl", "FerryWire", "FerryCrypto", "FerryTLS"]),
     ]
 )

@@ -23,13 +23,21 @@ final class ChildProcess {
     private(set) var termination: Termination?
 
     /// Starts `executable` with `arguments`; stdin from `stdinPath` (or /dev/null), stdout and
-    /// stderr appended to the given files.
-    init(executable: String, arguments: [String], stdinPath: String?, stdoutPath: String, stderrPath: String) throws {
+    /// stderr appended to the given files. With `stdoutDescriptor` (a pipe's write end, say),
+    /// stdout is that descriptor instead of `stdoutPath`.
+    init(
+        executable: String, arguments: [String], stdinPath: String?, stdoutPath: String, stderrPath: String,
+        stdoutDescriptor: Int32? = nil
+    ) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, stdinPath ?? "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        if let stdoutDescriptor {
+            posix_spawn_file_actions_adddup2(&actions, stdoutDescriptor, 1)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        }
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         // The test holds control and raw sockets; a child must not keep them open.
         Self.closeFrom(3, in: &actions)
