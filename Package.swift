@@ -56,6 +56,6 @@ let package = Package(
         .testTarget(name: "FerryNodeTests", dependencies: ["FerryNode", "FerryWire", "FerryCrypto"]),
         .testTarget(name: "FerryControlTests", dependencies: ["FerryControl"]),
         .testTarget(name: "ArchitectureTests"),
-        .testTarget(name: "IntegrationTests", dependencies: ["FerryControl", "FerryWire"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["FerryControl", "FerryWire", "FerryCrypto", "FerryTLS"]),
     ]
 )

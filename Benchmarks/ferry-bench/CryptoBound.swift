@@ -9,6 +9,9 @@ struct CryptoBound: Codable {
     var sealMicroseconds: Double
     /// `EnvelopeSeal.open`: X-Wing decapsulation + HPKE open + Ed25519 verifies.
     var openMicroseconds: Double
+    /// Encoded size of one sealed envelope for this body (the content is padded to a bucket, so
+    /// every envelope of one body size has the same length).
+    var envelopeBytes: Int
     /// Per message each node seals once and opens once (the message on one side, the receipt on
     /// the other), so one core per node carries at most 1 / (seal + open) messages per second.
     var boundMessagesPerSecondPerCore: Double
@@ -43,6 +46,6 @@ struct CryptoBound: Codable {
         let open = Double(openEnd - sealEnd) / 1e3 / Double(iterations)
         return CryptoBound(
             iterations: iterations, bodyBytes: bodyBytes, sealMicroseconds: seal, openMicroseconds: open,
-            boundMessagesPerSecondPerCore: 1e6 / (seal + open))
+            envelopeBytes: envelopes.first?.encoded().count ?? 0, boundMessagesPerSecondPerCore: 1e6 / (seal + open))
     }
 }

@@ -27,35 +27,57 @@ final class BenchNode {
         return status
     }
 
-    /// Polls until the control socket answers and `condition` holds, or the deadline passes.
-    func waitForStatus(_ deadline: Deadline, _ condition: (NodeStatus) -> Bool) throws -> NodeStatus {
+    /// Polls every `pollMilliseconds` until the control socket answers and `condition` holds, or
+    /// the deadline passes.
+    func waitForStatus(
+        _ deadline: Deadline, pollMilliseconds: Int = 20, _ condition: (NodeStatus) -> Bool
+    ) throws -> NodeStatus {
         while true {
             if let process, process.poll() { throw BenchError.node("\(name) exited early; see \(dataDir)/node.log") }
             if let status = try? status(), condition(status) { return status }
             try deadline.check()
-            MonotonicClock.pause(milliseconds: 20)
+            MonotonicClock.pause(milliseconds: pollMilliseconds)
         }
+    }
+
+    /// The port this node listens on, once its control socket answers.
+    func listenPort(_ deadline: Deadline) throws -> String {
+        let listen = try waitForStatus(deadline) { _ in true }.listen
+        guard let port = listen.split(separator: ":").last else { throw BenchError.node("\(name) listens on '\(listen)'") }
+        return String(port)
     }
 }
 
-/// Nodes A and B on 127.0.0.1 in a temporary directory: A dials B (pinned to B's address), each
-/// has the other as a contact. `tearDown()` stops both by PID and removes the directory.
+/// Nodes A and B on 127.0.0.1, each with a data directory under `root` and the other as a
+/// contact. `setUp()` links them with A dialling B (pinned to B's address); the reconnect scenario
+/// starts them itself. `stop()` stops both by PID; the scratch directory is removed by its owner.
 final class NodePair {
     let ferry: String
     let root: String
     let a: BenchNode
     let b: BenchNode
 
-    init(ferry: String) throws {
+    init(ferry: String, root: String) throws {
         self.ferry = ferry
-        var template = Array("/tmp/ferry-bench.XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw BenchError.command("mkdtemp failed") }
-        root = String(cString: made)
+        self.root = root
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: false)
         a = BenchNode(name: "A", dataDir: root + "/a")
         b = BenchNode(name: "B", dataDir: root + "/b")
     }
 
+    /// Both nodes running and linked, A the dialler (scenarios 1–3).
     func setUp() throws {
+        try prepare()
+        try start(b, extra: [])
+        let port = try b.listenPort(Deadline(seconds: 20, what: "B's control socket"))
+        try start(a, extra: ["--peer", "\(b.address)@127.0.0.1:\(port)"])
+        let linked = Deadline(seconds: 20, what: "the A–B link")
+        _ = try a.waitForStatus(linked) { $0.links >= 1 }
+        _ = try b.waitForStatus(linked) { $0.links >= 1 }
+    }
+
+    /// Identities and contacts for both, nothing started: each scenario decides who runs and who dials.
+    func prepare() throws {
         for node in [a, b] {
             node.address = try runCommand(ferry, ["init", "--data", node.dataDir], scratch: root)
         }
@@ -63,30 +85,18 @@ final class NodePair {
         let cardB = try runCommand(ferry, ["id", "--card", "--data", b.dataDir], scratch: root)
         _ = try runCommand(ferry, ["contacts", "add", "b", cardB, "--data", a.dataDir], scratch: root)
         _ = try runCommand(ferry, ["contacts", "add", "a", cardA, "--data", b.dataDir], scratch: root)
-
-        try start(b, extra: [])
-        let listenB = try b.waitForStatus(Deadline(seconds: 20, what: "B's control socket")) { _ in true }.listen
-        guard let port = listenB.split(separator: ":").last else { throw BenchError.node("B listens on '\(listenB)'") }
-        try start(a, extra: ["--peer", "\(b.address)@127.0.0.1:\(port)"])
-        let linked = Deadline(seconds: 20, what: "the A–B link")
-        _ = try a.waitForStatus(linked) { $0.links >= 1 }
-        _ = try b.waitForStatus(linked) { $0.links >= 1 }
     }
 
-    private func start(_ node: BenchNode, extra: [String]) throws {
+    /// Starts `ferry run` for `node` on a free port of 127.0.0.1; `extra` adds flags such as `--peer`.
+    func start(_ node: BenchNode, extra: [String]) throws {
         let arguments = ["run", "--data", node.dataDir, "--listen", "127.0.0.1:0", "--log-level", "warning"] + extra
         node.process = try ChildProcess.spawn(
             ferry, arguments, name: "ferry run (\(node.name))", stdout: node.dataDir + "/node.out",
             stderr: node.dataDir + "/node.log")
     }
 
-    /// Stops both nodes (SIGTERM, then SIGKILL) and removes the directory. Safe to call twice.
-    func tearDown(keepLogs: Bool = false) {
+    /// Stops both nodes (SIGTERM, then SIGKILL). Safe to call twice.
+    func stop() {
         for node in [a, b] { node.process?.stop() }
-        if keepLogs {
-            FileHandle.standardError.write(Data("ferry-bench: node logs kept in \(root)\n".utf8))
-        } else {
-            try? FileManager.default.removeItem(atPath: root)
-        }
     }
 }

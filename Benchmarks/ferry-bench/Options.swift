@@ -1,21 +1,29 @@
 import Foundation
 
-/// Command-line options: `ferry-bench [--ferry PATH] [--messages N] [--json] [--keep-logs]`.
+/// Command-line options: `ferry-bench [--ferry PATH] [--scenarios LIST] [--messages N] [--json] [--keep-logs]`.
 struct Options {
     var ferry: String
+    /// Which scenarios run, by number (1–4); all by default.
+    var scenarios: Set<Int> = [1, 2, 3, 4]
     /// Messages in the sustained scenario.
     var messages = 2000
     /// Messages in each of the two 64-byte scenarios.
     var smallMessages = 200
+    /// Messages queued at A in the reconnect scenario (4).
+    var queuedMessages = 1000
     var cryptoIterations = 500
     var json = false
     var keepLogs = false
 
     static let usage = """
-        usage: ferry-bench [--ferry PATH] [--messages N] [--small-messages N] [--crypto-iterations N] [--json] [--keep-logs]
+        usage: ferry-bench [--ferry PATH] [--scenarios LIST] [--messages N] [--small-messages N] [--queued-messages N]
+                           [--crypto-iterations N] [--json] [--keep-logs]
           --ferry PATH           the ferry binary (default: next to ferry-bench)
+          --scenarios LIST       scenarios to run, comma-separated numbers (default 1,2,3,4):
+                                 1 sustained, 2 one at a time, 3 back to back, 4 queued 64 KiB delivered on reconnect
           --messages N           messages in the sustained 256-byte scenario (default 2000, at most 100000)
           --small-messages N     messages in each 64-byte scenario (default 200, at most 10000)
+          --queued-messages N    64 KiB messages queued at A in scenario 4 (default 1000, at most 5000)
           --crypto-iterations N  seal/open iterations for the crypto bound (default 500)
           --json                 print the figures as JSON instead of Markdown
           --keep-logs            keep the temporary data directories and node logs
@@ -29,6 +37,9 @@ struct Options {
             case "--ferry": options.ferry = try value(flag, &rest)
             case "--messages": options.messages = try count(flag, &rest, max: 100_000)
             case "--small-messages": options.smallMessages = try count(flag, &rest, max: 10_000)
+            // 5000 × ~70 KB envelopes is ~350 MB in each node's data directory: enough for any run.
+            case "--queued-messages": options.queuedMessages = try count(flag, &rest, max: 5000)
+            case "--scenarios": options.scenarios = try scenarioList(flag, &rest)
             case "--crypto-iterations": options.cryptoIterations = try count(flag, &rest, max: 100_000)
             case "--json": options.json = true
             case "--keep-logs": options.keepLogs = true
@@ -53,6 +64,19 @@ struct Options {
             throw BenchError.usage("\(flag) takes a number from 1 to \(max), not '\(text)'")
         }
         return number
+    }
+
+    /// "1,2,4" → [1, 2, 4]; each a known scenario, at least one.
+    private static func scenarioList(_ flag: String, _ rest: inout ArraySlice<String>) throws -> Set<Int> {
+        let text = try value(flag, &rest)
+        var chosen: Set<Int> = []
+        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let number = Int(item.trimmingCharacters(in: .whitespaces)), (1...4).contains(number) else {
+                throw BenchError.usage("\(flag) takes scenario numbers 1 to 4 separated by commas, not '\(text)'")
+            }
+            chosen.insert(number)
+        }
+        return chosen
     }
 
     /// `ferry` in the directory of this executable.

@@ -65,6 +65,14 @@ struct UsageMeter {
         cpuAtStart = try ProcStats.cpuMilliseconds(pid: pid)
     }
 
+    /// For a process started at the beginning of the span (B in the reconnect scenario): all of
+    /// its CPU counts, start-up included, and its peak RSS is its lifetime's, so nothing is reset.
+    init(newProcess pid: pid_t) {
+        self.pid = pid
+        cpuAtStart = 0
+        peakWasReset = false
+    }
+
     func finish() throws -> ProcessUsage {
         ProcessUsage(
             cpuMs: try ProcStats.cpuMilliseconds(pid: pid) - cpuAtStart,

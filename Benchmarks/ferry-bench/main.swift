@@ -3,15 +3,37 @@ import Foundation
 // ferry-bench: A→B message benchmarks with real `ferry run` processes on 127.0.0.1, plus the
 // in-process crypto bound they are compared with. See docs/BENCHMARKS.md.
 
-/// Measures everything; the pair is torn down (processes stopped by PID, directory removed)
-/// whether the scenarios succeed or not.
+/// Measures everything; each pair is stopped by PID and the scratch directory removed whether the
+/// scenarios succeed or not (kept, and its path printed, when they fail).
 func benchmark(_ options: Options) throws -> BenchReport {
     progress("crypto bound: \(options.cryptoIterations) seals and opens")
     let crypto = try CryptoBound.measure(iterations: options.cryptoIterations, bodyBytes: 256)
-    let pair = try NodePair(ferry: options.ferry)
+    let scratch = try ScratchDirectory()
     var failed = true
-    defer { pair.tearDown(keepLogs: options.keepLogs || failed) }
-    let probes = try Probes.measure(directory: pair.root, samples: 200)
+    defer { scratch.remove(keep: options.keepLogs || failed) }
+    let probes = try Probes.measure(directory: scratch.path, samples: 200)
+    var linked: [ScenarioResult] = []
+    var sustainedPercent: Double?
+    if !options.scenarios.isDisjoint(with: [1, 2, 3]) {
+        let (results, sustained) = try linkedScenarios(options, root: scratch.path + "/linked")
+        linked = results
+        sustainedPercent = sustained.map { $0.messagesPerSecond / crypto.boundMessagesPerSecondPerCore * 100 }
+    }
+    var drain: DrainReport?
+    if options.scenarios.contains(4) {
+        drain = try queuedDrain(options, scratch: scratch.path, receiptCrypto: crypto)
+    }
+    failed = false
+    return BenchReport(
+        machine: Machine.describe(ferryPath: options.ferry), crypto: crypto, probes: probes, scenarios: linked,
+        sustainedPercentOfCryptoBound: sustainedPercent, queuedDrain: drain)
+}
+
+/// Scenarios 1–3, those chosen, in order on one linked pair. Payloads are drawn as before whichever
+/// run, so a scenario sends the same bytes alone or with the others.
+func linkedScenarios(_ options: Options, root: String) throws -> ([ScenarioResult], sustained: ScenarioResult?) {
+    let pair = try NodePair(ferry: options.ferry, root: root)
+    defer { pair.stop() }
     progress("starting nodes A and B in \(pair.root)")
     try pair.setUp()
     let recorder = try InboxRecorder(socketPath: pair.b.socketPath, dataDir: pair.b.dataDir)
@@ -22,17 +44,37 @@ func benchmark(_ options: Options) throws -> BenchReport {
     let big = Payload.texts(count: options.messages, byteCount: 256, random: &random)
     let small = Payload.texts(count: options.smallMessages * 2, byteCount: 64, random: &random)
     let count = options.smallMessages
-    progress("1/3 sustained: \(options.messages) × 256 B, up to \(Scenarios.pipelineDepthMax) outstanding")
-    let sustained = try runner.run(name: "1 sustained, pipelined", bodyBytes: 256, texts: big, Scenarios.sustained)
-    progress("2/3 one at a time: \(count) × 64 B, each waits for its receipt")
-    let single = try runner.run(name: "2 one at a time", bodyBytes: 64, texts: Array(small[..<count]), Scenarios.oneAtATime)
-    progress("3/3 back to back: \(count) × 64 B, then wait for all receipts")
-    let burst = try runner.run(name: "3 back to back", bodyBytes: 64, texts: Array(small[count...]), Scenarios.burst)
-    failed = false
-    return BenchReport(
-        machine: Machine.describe(ferryPath: options.ferry), crypto: crypto, probes: probes,
-        scenarios: [sustained, single, burst],
-        sustainedPercentOfCryptoBound: sustained.messagesPerSecond / crypto.boundMessagesPerSecondPerCore * 100)
+    var results: [ScenarioResult] = []
+    var sustained: ScenarioResult?
+    if options.scenarios.contains(1) {
+        progress("1/4 sustained: \(options.messages) × 256 B, up to \(Scenarios.pipelineDepthMax) outstanding")
+        let result = try runner.run(name: "1 sustained, pipelined", bodyBytes: 256, texts: big, Scenarios.sustained)
+        sustained = result
+        results.append(result)
+    }
+    if options.scenarios.contains(2) {
+        progress("2/4 one at a time: \(count) × 64 B, each waits for its receipt")
+        results.append(try runner.run(name: "2 one at a time", bodyBytes: 64, texts: Array(small[..<count]), Scenarios.oneAtATime))
+    }
+    if options.scenarios.contains(3) {
+        progress("3/4 back to back: \(count) × 64 B, then wait for all receipts")
+        results.append(try runner.run(name: "3 back to back", bodyBytes: 64, texts: Array(small[count...]), Scenarios.burst))
+    }
+    return (results, sustained)
+}
+
+/// Scenario 4 on a pair of its own, so no link, outbox row or warm cache of scenarios 1–3 carries
+/// over, with its bounds measured first while no node is running.
+func queuedDrain(_ options: Options, scratch: String, receiptCrypto: CryptoBound) throws -> DrainReport {
+    let iterations = min(options.cryptoIterations, QueuedDrain.cryptoIterationsMax)
+    progress("4/4 bounds: \(iterations) seals and opens of \(QueuedDrain.bodyBytes) B, durable writes")
+    let crypto = try CryptoBound.measure(iterations: iterations, bodyBytes: QueuedDrain.bodyBytes)
+    let disk = try DurableWrite.measure(directory: scratch)
+    let pair = try NodePair(ferry: options.ferry, root: scratch + "/reconnect")
+    defer { pair.stop() }
+    progress("4/4 queued on reconnect: \(options.queuedMessages) × \(QueuedDrain.bodyBytes) B queued at A while B is down, then B starts and dials A")
+    let result = try QueuedDrain(pair: pair, count: options.queuedMessages, envelopeBytes: crypto.envelopeBytes).run()
+    return DrainReport(result: result, crypto: crypto, receiptCrypto: receiptCrypto, durableWrite: disk)
 }
 
 func progress(_ text: String) {

@@ -83,7 +83,8 @@ extension Node {
 
     /// One line for a client whose request was rolled back.
     static func storeFailureText(_ failure: String) -> String {
-        if failure.contains("disk is full") || failure.contains("SQLITE_FULL") || failure.contains("database or disk is full") {
+        // StoreError.diskFull says "the disk holding … is full"; SQLite's own text "database or disk is full".
+        if failure.contains(" is full") || failure.contains("SQLITE_FULL") {
             return "the node's disk is full, so nothing was saved and nothing already stored was lost; free some space and try again"
         }
         return "the node could not save to disk (\(failure)); nothing already stored was lost; check the disk and try again"

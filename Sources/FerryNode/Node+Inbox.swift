@@ -39,6 +39,9 @@ extension Node {
             }
             let contacts = try? contactCache.current()
             for message in batch {
+                // Checked per line, not per batch: 64 lines of 64 KiB bodies alone are over the
+                // client's queue bound. The next drain goes on from `afterSeq`.
+                guard control.hasRoom(session) else { return }
                 control.send(inboxReply(message, contacts: contacts), to: session)
                 listing.afterSeq = message.seq
                 listing.remaining -= 1

@@ -9,10 +9,14 @@ final class RawSocket {
     let fd: Int32
     private var closed = false
 
-    /// Connects to 127.0.0.1:`port`.
-    init(connectingTo port: UInt16) throws {
+    /// Connects to 127.0.0.1:`port`. `receiveBufferBytes` shrinks the kernel's receive buffer
+    /// first, so a test that stops reading makes the sender's queue back up sooner.
+    init(connectingTo port: UInt16, receiveBufferBytes: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw HarnessError("socket: \(String(cString: strerror(errno)))") }
+        if var size = receiveBufferBytes {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var address = RawSocket.loopback(port: port)
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
@@ -22,6 +26,11 @@ final class RawSocket {
             Glibc.close(fd)
             throw HarnessError("connect 127.0.0.1:\(port): \(reason)")
         }
+    }
+
+    /// Takes over a connected socket (one `RawListener` accepted).
+    init(descriptor: Int32) {
+        fd = descriptor
     }
 
     deinit { close() }
