@@ -83,7 +83,7 @@ final class ConnectionFloodTests: IntegrationTestCase {
         try a.start(peers: ["\(b.address)@127.0.0.1:\(port)"])
         let sent = try ferry(["send", "--data", a.dataDir, "bob", "a contact still gets through", "--wait", "20"])
         XCTAssertEqual(sent.exitCode, 0, "\(sent)")
-        XCTAssertEqual(sent.stdoutLines.last, "delivered")
+        XCTAssertEqual(sent.stdoutLines.last, "delivered direct")
         XCTAssertEqual(try b.inbox().map(\.from), [a.address])
         try b.checkAlive("at the end")
         withExtendedLifetime(admitted) {}

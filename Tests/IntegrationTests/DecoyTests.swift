@@ -11,7 +11,7 @@ import XCTest
 final class DecoyTests: IntegrationTestCase {
     /// Decoy first: alice's message waits in her outbox while carol's decoy with its id reaches
     /// bob. Then alice delivers: bob's inbox has the real message from alice exactly once, alice
-    /// gets her receipt, and carol's decoy (if kept at all) shows as carol's and is only ever
+    /// gets her delivery proof, and carol's decoy (if kept at all) shows as carol's and is only ever
     /// answered with its own proof.
     func testDecoyDeliveredFirstDoesNotBlockTheRealMessage() throws {
         let (a, b) = try makePair()
@@ -33,7 +33,7 @@ final class DecoyTests: IntegrationTestCase {
         let inbox = try b.inbox()
         let real = inbox.filter { $0.id == realID && $0.from == a.address }
         XCTAssertEqual(real.count, 1, "the real message is in bob's inbox once: \(inbox)")
-        // Without it, the receipt wait below would only add its timeout.
+        // Without it, the proof wait below would only add its timeout.
         guard real.count == 1 else { return }
         XCTAssertEqual(real.first?.text, realText)
         for item in inbox where item.from != a.address {

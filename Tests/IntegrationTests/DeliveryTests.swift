@@ -2,11 +2,11 @@ import FerryControl
 import Foundation
 import XCTest
 
-/// Messages reach the recipient exactly once, and the sender gets a receipt, whether the
+/// Messages reach the recipient exactly once, and the sender gets the delivery proof, whether the
 /// recipient is up, comes up later, or the sender crashed in between.
 final class DeliveryTests: IntegrationTestCase {
     /// (a) 50 lines through one `send --lines`: 50 ids, each in B's inbox once with its text, a
-    /// receipt for each at A.
+    /// delivery proof for each at A.
     func testFiftyMessagesArriveOnceEachWithReceipts() throws {
         let (a, b) = try makePair()
         try b.start()
@@ -38,7 +38,7 @@ final class DeliveryTests: IntegrationTestCase {
     }
 
     /// (b) B is initialised but down while A sends; A keeps dialling, B comes up, the message
-    /// arrives and A gets its receipt.
+    /// arrives and A gets its delivery proof.
     func testMessageWaitsForOfflineRecipient() throws {
         let (a, b) = try makePair()
         let port = try RawSocket.freePort()
@@ -70,7 +70,7 @@ final class DeliveryTests: IntegrationTestCase {
         try b.start(listen: "127.0.0.1:\(port)")
         _ = try a.waitForReceipt(id)
 
-        // A second message on the same link: once its receipt is in, any duplicate of the
+        // A second message on the same link: once its proof is in, any duplicate of the
         // first would have arrived before it.
         let marker = try send(from: a, to: "bob", "marker after the crash")
         _ = try a.waitForReceipt(marker)

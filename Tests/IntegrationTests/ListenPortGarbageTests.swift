@@ -31,7 +31,7 @@ final class ListenPortGarbageTests: IntegrationTestCase {
         try a.start(peers: ["\(b.address)@\(try b.endpoint)"])
         let sent = try ferry(["send", "--data", a.dataDir, "bob", "after the garbage", "--wait", "20"])
         XCTAssertEqual(sent.exitCode, 0, "\(sent)")
-        XCTAssertEqual(sent.stdoutLines.last, "delivered")
+        XCTAssertEqual(sent.stdoutLines.last, "delivered direct")
         let id = try XCTUnwrap(sent.stdoutLines.first)
         XCTAssertEqual(try b.inbox().map(\.id), [id])
         XCTAssertTrue(b.isRunning)

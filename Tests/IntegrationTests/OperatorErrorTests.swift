@@ -12,7 +12,7 @@ final class OperatorErrorTests: IntegrationTestCase {
         let sent = try ferry(["send", "--data", a.dataDir, "bob", "nobody is listening", "--wait", "1"])
         XCTAssertEqual(sent.exitCode, 3, "\(sent)")
         XCTAssertEqual(sent.stderrLines.count, 1, "\(sent)")
-        XCTAssertTrue(sent.stderr.contains("no delivery receipt"), "\(sent)")
+        XCTAssertTrue(sent.stderr.contains("no delivery proof"), "\(sent)")
         XCTAssertEqual(sent.stdoutLines.first?.count, 32, "the id is printed before waiting")
         XCTAssertLessThan(Date().timeIntervalSince(started), 10)
         XCTAssertEqual(try a.status().outboxPending, 1, "the message stays queued")

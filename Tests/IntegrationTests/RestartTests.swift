@@ -22,7 +22,7 @@ final class RestartTests: IntegrationTestCase {
     }
 
     /// Beyond the brief: B is SIGKILLed while 50 messages are on their way in; after B restarts
-    /// every message is in its inbox exactly once and A has every receipt.
+    /// every message is in its inbox exactly once and A has every delivery proof.
     func testRecipientCrashMidStreamLosesAndDuplicatesNothing() throws {
         let (a, b) = try makePair()
         try b.start()

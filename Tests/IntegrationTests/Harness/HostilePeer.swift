@@ -143,7 +143,8 @@ final class HostilePeer {
             switch $0 {
             case .proof(let proof): return proof.id == id
             case .refuse(let refused, _): return refused == id
-            case .hello, .envelope, .ping, .pong, .close: return false
+            case .hopAck(let acked, _): return acked == id
+            case .hello, .envelope, .ping, .pong, .close, .sync, .want, .unknown: return false
             }
         }
     }
