@@ -32,7 +32,18 @@ enum Fixture {
 
     static let receipt = Receipt(messageID: id, openedAt: Timestamp(milliseconds: 1_700_000_060_000))
 
-    static let hello = Hello(version: 1, record: [0xe0, 0xe1, 0xe2], listenPort: 7411, flags: Hello.flagCoordinator)
+    static let hello = Hello(
+        version: 2, record: [0xe0, 0xe1, 0xe2], listenPort: 7411, flags: Hello.flagCoordinator,
+        capabilities: [.relay, .sync])
+
+    /// A proof as a relay passes it back: the destination got the message over 3 links of the mesh.
+    static let proof = DeliveryProof(id: id, ackSecret: ackSecret, hops: 3, path: .mesh)
+
+    /// Two sync ids for a `want` (the signing-key filler cut in two).
+    static let syncIDs = [run(0x40...0x4f), run(0x50...0x5f)]
+
+    /// Stands in for a reconciliation message, which the frame layer carries without reading.
+    static let syncMessage: [UInt8] = [0xf0, 0xf1, 0xf2]
 }
 
 /// Hex text to bytes, for golden literals (spaces allowed for readability).

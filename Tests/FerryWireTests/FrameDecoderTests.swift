@@ -102,8 +102,48 @@ final class FrameDecoderTests: XCTestCase {
     }
 
     func testBadFrameInTheMiddleStopsTheStream() {
-        let bad = hex("00000009 09 0000000000000000")
+        // A known type must still decode exactly: a proof with path 4 is an error, not skipped.
+        let bad = hex("00000033 03") + Fixture.id.bytes + Fixture.ackSecret + [0x01, 0x04]
         var decoder = FrameDecoder()
-        XCTAssertWireError(try decoder.push(Frame.ping(nonce: 1).encoded() + bad), .unknownType(9))
+        XCTAssertWireError(
+            try decoder.push(Frame.ping(nonce: 1).encoded() + bad + Frame.pong(nonce: 1).encoded()),
+            .invalid(field: "proof path", reason: "unknown code 4"))
+    }
+
+    // MARK: - Unknown types (docs/PROTOCOL.md §Link frames: skipped, for forward compatibility)
+
+    /// A frame of a type a later version might add: type 0x0b and 300 bytes this build cannot read.
+    static let futureFrame = hex("0000012d 0b") + Array(repeating: 0xee, count: 300)
+
+    func testUnknownFrameInTheMiddleIsSkippedAndTheNextFrameDecodes() throws {
+        let stream = Frame.ping(nonce: 1).encoded() + Self.futureFrame + Frame.pong(nonce: 1).encoded()
+        var decoder = FrameDecoder()
+        XCTAssertEqual(try decoder.push(stream), [.ping(nonce: 1), .unknown(type: 0x0b), .pong(nonce: 1)])
+        XCTAssertEqual(decoder.bufferedByteCount, 0)
+    }
+
+    func testUnknownFrameSplitAtEveryByteBoundary() throws {
+        let stream = Self.futureFrame + Self.stream
+        for split in 0...stream.count {
+            var decoder = FrameDecoder()
+            let first = try decoder.push(Array(stream[..<split]))
+            let second = try decoder.push(Array(stream[split...]))
+            XCTAssertEqual(first + second, [.unknown(type: 0x0b)] + Self.frames, "split at \(split)")
+            XCTAssertEqual(decoder.bufferedByteCount, 0)
+        }
+    }
+
+    func testUnknownFramesAtTheFrameLimitAreSkipped() throws {
+        // An unknown frame's payload is not read, but its length is still bounded like any other.
+        let type: UInt8 = 0xf7
+        let atLimit = bigEndian(UInt32(WireLimits.frameBytesMax)) + [type]
+            + Array(repeating: 0, count: WireLimits.frameBytesMax - 1)
+        var decoder = FrameDecoder()
+        XCTAssertEqual(try decoder.push(atLimit + Frame.ping(nonce: 7).encoded()), [.unknown(type: type), .ping(nonce: 7)])
+        XCTAssertEqual(decoder.bufferedByteCount, 0)
+        var overLimit = FrameDecoder()
+        XCTAssertWireError(
+            try overLimit.push(bigEndian(UInt32(WireLimits.frameBytesMax + 1)) + [type]),
+            .tooLong(field: "frame", length: WireLimits.frameBytesMax + 1, max: WireLimits.frameBytesMax))
     }
 }

@@ -50,16 +50,17 @@ final class GoldenVectorTests: XCTestCase {
         "ferry1:AUBBQkNERUZHSElKS0xNTk9QUVJTVFVWV1hZWltcXV5fAARgYWJjAAABi8_laAAAAAGL8_HsAICBgoOEhYaHiImKi4yNjo"
         + "-QkZKTlJWWl5iZmpucnZ6foKGio6SlpqeoqaqrrK2ur7CxsrO0tba3uLm6u7y9vr8"
 
-    /// Every frame case with its full encoding (length prefix included).
+    /// Every frame case with its full encoding (length prefix included), link protocol 2.
     static let frames: [(name: String, frame: Frame, hex: String)] = [
         (
             "hello", .hello(Fixture.hello),
-            "0000000b" // length of type + payload: 11
+            "0000000f" // length of type + payload: 15
                 + "01" // type: hello
-                + "0001" // protocol version
+                + "0002" // protocol version 2
                 + "0003" + "e0e1e2" // identity record, u16 length
                 + "1cf3" // listen port 7411
                 + "01" // flags: coordinator
+                + "00000003" // capabilities: relay (bit 0) and sync (bit 1)
         ),
         (
             "envelope", .envelope(hex(envelopeHex)),
@@ -68,11 +69,13 @@ final class GoldenVectorTests: XCTestCase {
                 + envelopeHex
         ),
         (
-            "proof", .proof(DeliveryProof(id: Fixture.id, ackSecret: Fixture.ackSecret)),
-            "00000031" // 1 + 16 + 32 = 49
+            "proof", .proof(Fixture.proof),
+            "00000033" // 1 + 16 + 32 + 1 + 1 = 51
                 + "03" // type: proof
                 + "000102030405060708090a0b0c0d0e0f" // message id
                 + "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf" // ack secret
+                + "03" // hops: 3
+                + "02" // path: mesh
         ),
         (
             "refuse", .refuse(id: Fixture.id, reason: .expired),
@@ -95,6 +98,34 @@ final class GoldenVectorTests: XCTestCase {
                 + "07" // type: close
                 + "01" // reason: shutdown
                 + "0003" + "627965" // "bye", u16 length
+        ),
+        (
+            "hopAck", .hopAck(id: Fixture.id, ackHash: Fixture.ackHash),
+            "00000031" // 1 + 16 + 32 = 49
+                + "08" // type: hopAck
+                + "000102030405060708090a0b0c0d0e0f" // message id
+                + "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f" // ack hash
+        ),
+        (
+            "sync", .sync(set: .messages, message: Fixture.syncMessage),
+            "00000005" // 1 + 1 + 3
+                + "09" // type: sync
+                + "01" // set: messages
+                + "f0f1f2" // reconciliation message: the rest of the frame
+        ),
+        (
+            "want", .want(set: .proofs, ids: Fixture.syncIDs),
+            "00000024" // 1 + 1 + 2 + 2 × 16 = 36
+                + "0a" // type: want
+                + "02" // set: proofs
+                + "0002" // count
+                + "404142434445464748494a4b4c4d4e4f" // sync id
+                + "505152535455565758595a5b5c5d5e5f" // sync id
+        ),
+        (
+            "unknown", .unknown(type: 0x0b),
+            "00000001" // 1: a type byte and, here, no payload
+                + "0b" // type: not one this build knows
         ),
     ]
 
@@ -212,7 +243,8 @@ final class GoldenVectorTests: XCTestCase {
 
     func testEveryFrameKindHasAGoldenVector() {
         let kinds = Set(Self.frames.compactMap { $0.frame.kind?.rawValue })
-        XCTAssertEqual(kinds, Set(1...7))
+        XCTAssertEqual(kinds, Set(1...10))
+        XCTAssertTrue(Self.frames.contains { $0.frame.kind == nil }, "and one of a type this build does not know")
     }
 
     func testFramesEncodeToGoldenBytes() {
@@ -234,18 +266,49 @@ final class GoldenVectorTests: XCTestCase {
     func testFrameTypeCodes() {
         let codes: [(Frame.Kind, UInt8)] = [
             (.hello, 1), (.envelope, 2), (.proof, 3), (.refuse, 4), (.ping, 5), (.pong, 6), (.close, 7),
+            (.hopAck, 8), (.sync, 9), (.want, 10),
         ]
         for (kind, code) in codes { XCTAssertEqual(kind.rawValue, code, "\(kind)") }
+        XCTAssertEqual(Frame.unknown(type: 0x0b).kind, nil)
     }
 
     func testReasonCodes() {
         XCTAssertEqual(
-            [RefuseReason.invalid, .notForMe, .expired, .unavailable].map(\.rawValue), [1, 2, 3, 4])
+            [RefuseReason.invalid, .notForMe, .expired, .unavailable, .held, .quota, .hopLimit].map(\.rawValue),
+            [1, 2, 3, 4, 5, 6, 7])
         XCTAssertEqual(
-            [CloseReason.shutdown, .protocolError, .wrongPeer, .duplicateLink, .idle].map(\.rawValue), [1, 2, 3, 4, 5])
-        XCTAssertEqual(Hello.protocolVersion, 1)
+            [CloseReason.shutdown, .protocolError, .wrongPeer, .duplicateLink, .idle, .busy].map(\.rawValue),
+            [1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(Hello.protocolVersion, 2)
         XCTAssertEqual(Hello.flagCoordinator, 0x01)
         XCTAssertEqual([ContentType.text, .receipt].map(\.rawValue), [1, 2])
+    }
+
+    func testLinkProtocol2Codes() {
+        // docs/PROTOCOL.md §Link frames: capability bits, proof paths, sync sets.
+        XCTAssertEqual(Hello.Capabilities.relay.rawValue, 1 << 0)
+        XCTAssertEqual(Hello.Capabilities.sync.rawValue, 1 << 1)
+        XCTAssertEqual(Hello.Capabilities.all.rawValue, 0b11)
+        XCTAssertEqual(Hello(record: [], listenPort: 0).version, 2, "a hello speaks version 2 by default")
+        XCTAssertEqual([ProofPath.direct, .mesh, .coordinator].map(\.rawValue), [1, 2, 3])
+        XCTAssertEqual([SyncSet.messages, .proofs].map(\.rawValue), [1, 2])
+        XCTAssertEqual(DeliveryProof.byteCount, 50)
+        XCTAssertEqual(hex(Self.frames.first { $0.name == "proof" }!.hex).count, 4 + 1 + DeliveryProof.byteCount)
+    }
+
+    func testEveryRefuseReasonDecodes() throws {
+        let reasons: [RefuseReason] = [.invalid, .notForMe, .expired, .unavailable, .held, .quota, .hopLimit]
+        for reason in reasons {
+            let bytes = hex("00000012 04 000102030405060708090a0b0c0d0e0f") + [reason.rawValue]
+            XCTAssertEqual(Frame.refuse(id: Fixture.id, reason: reason).encoded(), bytes, "\(reason)")
+            XCTAssertEqual(try Frame.decode(payload: Array(bytes.dropFirst(4))), .refuse(id: Fixture.id, reason: reason))
+        }
+    }
+
+    func testBusyCloseDecodes() throws {
+        let bytes = hex("00000008 07 06 0004 62757379") // busy, "busy"
+        XCTAssertEqual(Frame.close(reason: .busy, text: CloseReason.busy.publicText).encoded(), bytes)
+        XCTAssertEqual(try Frame.decode(payload: Array(bytes.dropFirst(4))), .close(reason: .busy, text: "busy"))
     }
 
     // MARK: - Limits (docs/PROTOCOL.md §Limits)
@@ -256,6 +319,8 @@ final class GoldenVectorTests: XCTestCase {
         XCTAssertEqual(WireLimits.messageBodyBytesMax, 65_536)
         XCTAssertEqual(WireLimits.identityRecordBytesMax, 2048)
         XCTAssertEqual(WireLimits.closeReasonBytesMax, 256)
+        XCTAssertEqual(WireLimits.wantIDsMax, 1024)
+        XCTAssertEqual(WireLimits.syncIDByteCount, 16)
         XCTAssertEqual(WireLimits.hopLimitDefault, 8)
         XCTAssertEqual(WireLimits.messageLifetimeDefaultMilliseconds, 604_800_000)
         XCTAssertEqual(IdentityRecord.kemKeyBytesMax, 1536)
@@ -269,6 +334,11 @@ final class GoldenVectorTests: XCTestCase {
         // The largest record (largest KEM key) fits the record limit, so a hello can carry it.
         let recordBytesMax = 1 + 32 + 2 + IdentityRecord.kemKeyBytesMax + 8 + 8 + 64
         XCTAssertLessThanOrEqual(recordBytesMax, WireLimits.identityRecordBytesMax)
+        // The largest want fits in one frame, and its count fits its u16.
+        let wantBytesMax = 1 + 1 + 2 + WireLimits.wantIDsMax * WireLimits.syncIDByteCount
+        XCTAssertEqual(wantBytesMax, 16_388)
+        XCTAssertLessThanOrEqual(wantBytesMax, WireLimits.frameBytesMax)
+        XCTAssertLessThanOrEqual(WireLimits.wantIDsMax, Int(UInt16.max))
         // The largest sealed content (largest record and body) fits the last padding bucket, and the
         // last bucket plus the HPKE overhead (1120-byte encapsulated key, 16-byte tag) fits the sealed limit.
         let fixedFields = 1 + 1 + 32 + 1 + 2 + 4 + 64

@@ -3,7 +3,8 @@ import FerryWire
 
 /// Decoders are strict and bounded: truncation, trailing bytes, unknown versions and types, and
 /// oversized length fields are typed errors, never traps, and length fields are checked before any
-/// allocation (docs/PROTOCOL.md §Limits).
+/// allocation (docs/PROTOCOL.md §Limits). The one leniency is the link frame type: a type this
+/// build does not know decodes as `.unknown` so the protocol can grow (§Link frames).
 final class StrictDecoderTests: XCTestCase {
     typealias Golden = GoldenVectorTests
 
@@ -17,9 +18,11 @@ final class StrictDecoderTests: XCTestCase {
     ] }
 
     /// Frame payloads (type byte + payload, no length prefix) whose layout is fully parsed.
-    /// The envelope frame is left out: its payload is opaque to the frame layer (any length is a frame).
+    /// Left out: the envelope and the sync message, opaque to the frame layer (any length is a frame;
+    /// the sync set byte is checked below), and the unknown type, whose payload is skipped unread.
     static var parsedFramePayloads: [(name: String, payload: [UInt8])] {
-        Golden.frames.filter { $0.frame.kind != .envelope }.map { ($0.name, Array(hex($0.hex).dropFirst(4))) }
+        Golden.frames.filter { $0.frame.kind != .envelope && $0.frame.kind != .sync && $0.frame.kind != nil }
+            .map { ($0.name, Array(hex($0.hex).dropFirst(4))) }
     }
 
     // MARK: - Truncation
@@ -144,18 +147,23 @@ final class StrictDecoderTests: XCTestCase {
         }
     }
 
-    func testUnknownFrameTypesAreRejected() {
-        for type: UInt8 in [0x00, 0x08, 0x7f, 0xff] {
-            XCTAssertWireError(try Frame.decode(payload: [type] + Array(repeating: 0, count: 8)), .unknownType(type))
+    func testUnknownFrameTypesDecodeAsUnknownWithAnyPayload() throws {
+        for type: UInt8 in [0x00, 0x0b, 0x7f, 0xff] {
+            XCTAssertEqual(try Frame.decode(payload: [type]), .unknown(type: type))
+            XCTAssertEqual(try Frame.decode(payload: [type] + Array(repeating: 0xff, count: 8)), .unknown(type: type))
             var decoder = FrameDecoder()
-            XCTAssertWireError(try decoder.push([0, 0, 0, 1, type]), .unknownType(type))
+            XCTAssertEqual(
+                try decoder.push([0, 0, 0, 1, type] + Frame.ping(nonce: 2).encoded()), [.unknown(type: type), .ping(nonce: 2)])
         }
+        XCTAssertWireError(try Frame.decode(payload: []), .truncated(field: "frame type"))
     }
 
-    func testUnknownRefuseReasonIsInvalid() {
-        for code: UInt8 in [0, 5, 0xff] {
+    func testUnknownRefuseReasonIsReadAsUnavailable() throws {
+        // The sender keeps custody whatever the reason, so a reason added later is read as "try
+        // later" rather than failing the link (docs/PROTOCOL.md §Link frames).
+        for code: UInt8 in [0, 8, 0x7f, 0xff] {
             let payload = [0x04] + Fixture.id.bytes + [code]
-            XCTAssertWireError(try Frame.decode(payload: payload), .invalid(field: "refuse reason", reason: "unknown code \(code)"))
+            XCTAssertEqual(try Frame.decode(payload: payload), .refuse(id: Fixture.id, reason: .unavailable), "code \(code)")
         }
     }
 
@@ -167,9 +175,56 @@ final class StrictDecoderTests: XCTestCase {
 
     func testHelloWithAnotherProtocolVersionStillDecodes() throws {
         // Version negotiation is the link session's job, not the codec's.
-        XCTAssertEqual(
-            try Frame.decode(payload: hex("01 0002 0000 0000 00")),
-            .hello(Hello(version: 2, record: [], listenPort: 0, flags: 0)))
+        for version: UInt16 in [1, 3, 0xffff] {
+            XCTAssertEqual(
+                try Frame.decode(payload: hex("01") + bigEndian16(version) + hex("0000 0000 00 00000000")),
+                .hello(Hello(version: version, record: [], listenPort: 0, flags: 0, capabilities: [])))
+        }
+    }
+
+    func testHelloInTheVersion1LayoutIsTruncated() {
+        // Version 1 ended after the flags byte; version 2 always has the capability bits.
+        XCTAssertWireError(
+            try Frame.decode(payload: hex("01 0001 0003 e0e1e2 1cf3 01")), .truncated(field: "hello capabilities"))
+    }
+
+    func testHelloCapabilityBitsThisBuildDoesNotKnowAreKept() throws {
+        // A later version may add bits; they decode, and the known ones still read as set.
+        let frame = try Frame.decode(payload: hex("01 0002 0000 0000 00 fffffffd"))
+        guard case .hello(let hello) = frame else { return XCTFail("\(frame)") }
+        XCTAssertEqual(hello.capabilities.rawValue, 0xffff_fffd)
+        XCTAssertTrue(hello.capabilities.contains(.relay))
+        XCTAssertFalse(hello.capabilities.contains(.sync))
+    }
+
+    func testProofWithUnknownPathIsInvalid() {
+        for code: UInt8 in [0, 4, 0xff] {
+            let payload = [0x03] + Fixture.id.bytes + Fixture.ackSecret + [0x01, code]
+            XCTAssertWireError(
+                try Frame.decode(payload: payload), .invalid(field: "proof path", reason: "unknown code \(code)"))
+        }
+    }
+
+    func testProofInTheVersion1LayoutIsTruncated() {
+        // Version 1 ended after the ack secret.
+        XCTAssertWireError(
+            try Frame.decode(payload: [0x03] + Fixture.id.bytes + Fixture.ackSecret), .truncated(field: "proof hops"))
+    }
+
+    func testSyncAndWantWithUnknownSetAreInvalid() {
+        for code: UInt8 in [0, 3, 0xff] {
+            let reason = WireError.invalid(field: "sync set", reason: "unknown code \(code)")
+            XCTAssertWireError(try Frame.decode(payload: [0x09, code] + Fixture.syncMessage), reason)
+            XCTAssertWireError(try Frame.decode(payload: [0x0a, code, 0x00, 0x00]), reason)
+        }
+    }
+
+    func testSyncMessageIsTheRestOfTheFrame() throws {
+        // The frame layer checks the set and carries the message unread (docs/PROTOCOL.md §Set reconciliation).
+        XCTAssertWireError(try Frame.decode(payload: [0x09]), .truncated(field: "sync set"))
+        XCTAssertEqual(try Frame.decode(payload: [0x09, 0x02]), .sync(set: .proofs, message: []))
+        let long = Array(repeating: UInt8(0x5a), count: WireLimits.frameBytesMax - 2)
+        XCTAssertEqual(try Frame.decode(payload: [0x09, 0x01] + long), .sync(set: .messages, message: long))
     }
 
     // MARK: - Semantic checks
@@ -261,8 +316,40 @@ final class StrictDecoderTests: XCTestCase {
 
     func testHelloRecordAboveLimitIsTooLong() {
         XCTAssertWireError(
-            try Frame.decode(payload: [0x01, 0x00, 0x01] + bigEndian16(2049)),
+            try Frame.decode(payload: [0x01, 0x00, 0x02] + bigEndian16(2049)),
             .tooLong(field: "hello record", length: 2049, max: WireLimits.identityRecordBytesMax))
+    }
+
+    func testWantCountAboveLimitIsTooLongBeforeAnyIDIsRead() {
+        // Nothing follows the count: had the decoder reserved or read the ids first, it would say
+        // truncated (or allocate 0xffff × 16 bytes for a 4-byte frame).
+        for count: UInt16 in [UInt16(WireLimits.wantIDsMax + 1), 0xffff] {
+            XCTAssertWireError(
+                try Frame.decode(payload: [0x0a, 0x01] + bigEndian16(count)),
+                .tooLong(field: "want ids", length: Int(count), max: WireLimits.wantIDsMax))
+        }
+    }
+
+    func testWantAtLimitDecodes() throws {
+        let ids = (0..<WireLimits.wantIDsMax).map { index in
+            [UInt8(index >> 8), UInt8(index & 0xff)] + Array(repeating: 0x77, count: WireLimits.syncIDByteCount - 2)
+        }
+        let frame = Frame.want(set: .messages, ids: ids)
+        var decoder = FrameDecoder()
+        XCTAssertEqual(try decoder.push(frame.encoded()), [frame])
+        XCTAssertEqual(try Frame.decode(payload: [0x0a, 0x02, 0x00, 0x00]), .want(set: .proofs, ids: []))
+    }
+
+    func testWantWithTheWrongByteCountIsRejected() {
+        let id = Fixture.syncIDs[0]
+        // Fewer bytes than the count says: the last id is cut short, or missing.
+        XCTAssertWireError(
+            try Frame.decode(payload: [0x0a, 0x01, 0x00, 0x02] + id + id.dropLast()), .truncated(field: "want id"))
+        XCTAssertWireError(try Frame.decode(payload: [0x0a, 0x01, 0x00, 0x02] + id), .truncated(field: "want id"))
+        // More bytes than the count says: a whole extra id, or a part of one.
+        XCTAssertWireError(try Frame.decode(payload: [0x0a, 0x01, 0x00, 0x01] + id + id), .trailingBytes(count: 16))
+        XCTAssertWireError(try Frame.decode(payload: [0x0a, 0x01, 0x00, 0x01] + id + [0x00]), .trailingBytes(count: 1))
+        XCTAssertWireError(try Frame.decode(payload: [0x0a, 0x01, 0x00, 0x00] + id), .trailingBytes(count: 16))
     }
 
     func testCloseTextAboveLimitIsTooLong() {
