@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "ferry", targets: ["ferry"]),
         .executable(name: "ferry-bench", targets: ["ferry-bench"]),
+        .executable(name: "ferry-sync-bench", targets: ["ferry-sync-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -46,6 +47,7 @@ let package = Package(
             dependencies: ["FerryControl", "FerryWire", "FerryCrypto"],
             path: "Benchmarks/ferry-bench"
         ),
+        .executableTarget(name: "ferry-sync-bench", dependencies: ["FerryCore", "FerryWire"], path: "Benchmarks/ferry-sync-bench"),
 
         .testTarget(name: "FerryWireTests", dependencies: ["FerryWire", "FerryCrypto"]),
         .testTarget(name: "FerryCryptoTests", dependencies: ["FerryWire", "FerryCrypto"]),

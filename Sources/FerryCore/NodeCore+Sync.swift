@@ -3,9 +3,10 @@ import FerryStore
 import FerryWire
 
 /// Set reconciliation between two linked nodes (docs/PROTOCOL.md §Set reconciliation): the dialler
-/// starts one over each set when the link comes up and again every `syncIntervalMilliseconds`;
-/// what it learns it has and the peer lacks it offers (messages, by the routing rules) or sends
-/// (proofs), and what it lacks it asks for with `want`. The cost follows the difference.
+/// starts one over each set when the link comes up and again every `syncIntervalMilliseconds`.
+/// Both sides learn the result as the rounds settle it, and each pushes what the other lacks:
+/// messages by the routing rules, proofs at once. So nobody has to ask (`want` is answered, not
+/// sent). The cost follows the difference.
 extension NodeCore {
     /// One reconciliation over one set on one link.
     struct LinkSync {
@@ -18,7 +19,7 @@ extension NodeCore {
         guard session.outbound, session.capabilities.contains(.sync) else { return }
         session.lastSync = now.monotonic
         for set in [SyncSet.messages, .proofs] where session.syncs[set] == nil {
-            var reconciler = Reconciler(items: index(set).items)
+            var reconciler = Reconciler(items: items(of: set))
             let first = reconciler.initiate()
             session.syncs[set] = LinkSync(reconciler: reconciler, initiator: true)
             session.send(.sync(set: set, message: first.encoded()))
@@ -32,31 +33,32 @@ extension NodeCore {
         }
     }
 
-    /// One reconciliation message: answer it (as responder, or as initiator for the next round); the
-    /// initiator acts on what the round found. A peer that lies or goes on too long loses the link.
+    /// The set's items for a new reconciliation (built once per batch of changes).
+    func items(of set: SyncSet) -> SyncItems {
+        switch set {
+        case .messages: return heldSet.items()
+        case .proofs: return proofSet.items()
+        }
+    }
+
+    /// One reconciliation message: answer it and push what it showed the peer lacks. A peer that lies
+    /// or goes on too long (more than `ReconcilerLimits.roundsMax` messages) loses the link.
     func receiveSync(_ set: SyncSet, _ bytes: [UInt8], on session: LinkSession, now: CoreTime, actions: inout [CoreAction]) throws {
         let message: SyncMessage
         do { message = try SyncMessage.decode(bytes) } catch {
             throw LinkSession.Failure(reason: .protocolError, message: "bad sync message: \(error)")
         }
-        var sync = session.syncs[set] ?? LinkSync(reconciler: Reconciler(items: index(set).items), initiator: false)
+        var sync = session.syncs[set] ?? LinkSync(reconciler: Reconciler(items: items(of: set)), initiator: false)
         sync.rounds += 1
-        guard sync.rounds <= SyncLimits.roundsMax else {
-            throw LinkSession.Failure(reason: .protocolError, message: "reconciliation took over \(SyncLimits.roundsMax) rounds")
-        }
-        let result: Reconciler.Round
+        let result: (reply: SyncMessage?, have: [MessageID], need: [MessageID])
         do { result = try sync.reconciler.respond(to: message) } catch {
-            throw LinkSession.Failure(reason: .protocolError, message: "bad sync message: \(error)")
+            throw LinkSession.Failure(reason: .protocolError, message: "reconciliation: \(error)")
         }
         if let reply = result.reply {
-            session.syncs[set] = sync
             session.send(.sync(set: set, message: reply.encoded()))
-        } else {
-            session.syncs[set] = nil
         }
-        guard sync.initiator else { return }
+        session.syncs[set] = sync.reconciler.isComplete ? nil : sync
         offerFound(set, ids: result.have, on: session, now: now, actions: &actions)
-        askFor(set, ids: result.need, on: session)
     }
 
     /// The peer lacks these: messages go to its spray queue where the rules allow, proofs go at once.
@@ -80,16 +82,6 @@ extension NodeCore {
             actions.append(.storeFailed("offering what \(peer.text) lacks: \(error)"))
         }
         refill(session, now: now, actions: &actions)
-    }
-
-    /// Asks the peer for what we lack, in `want` frames of at most `WireLimits.wantIDsMax` ids.
-    private func askFor(_ set: SyncSet, ids: [MessageID], on session: LinkSession) {
-        var start = 0
-        while start < ids.count {
-            let chunk = ids[start..<min(start + WireLimits.wantIDsMax, ids.count)]
-            session.send(.want(set: set, ids: chunk.map(\.bytes)))
-            start += WireLimits.wantIDsMax
-        }
     }
 
     /// The peer asks for items it lacks: offered by the same rules as any other (a message whose

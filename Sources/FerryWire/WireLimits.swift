@@ -27,6 +27,15 @@ public enum WireLimits {
     public static let wantIDsMax = 1024
     /// Size of a sync id: the first 16 bytes of SHA-256(message id ‖ ack hash).
     public static let syncIDByteCount = 16
+    /// Largest encoded sync message (docs/PROTOCOL.md §Set reconciliation). It fits in a frame with
+    /// room to spare; a sender with more to say cuts its message short and says the rest later.
+    public static let syncMessageBytesMax = 128 * 1024
+    /// Most ranges in one sync message. Every range costs at least two bytes, so without this a
+    /// message of the largest size could make a receiver look up 65 536 ranges.
+    public static let syncRangesPerMessageMax = 8192
+    /// Most items in one item list, and in each of the two lists of a difference; also the bound on
+    /// every position a difference names (positions index into an item list).
+    public static let syncItemsPerListMax = 4096
     /// Hop limit a new message starts with.
     public static let hopLimitDefault: UInt8 = 8
     /// How long a message lives by default before it expires undelivered (7 days).
