@@ -15,6 +15,8 @@ extension NodeCore {
         do {
             guard try store.proof(key) == nil, let held = try store.held(key) else { return }
             try acceptProof(proof, key: key, held: held, now: now, actions: &actions)
+            // The peer we had the copy from may hold it still, whatever this link's memory says.
+            if let origin = held.origin, let back = link(to: origin), back !== session { back.peerHolds.insert(key) }
         } catch {
             return actions.append(.storeFailed("recording the proof for \(proof.id.text): \(error)"))
         }

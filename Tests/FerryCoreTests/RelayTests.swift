@@ -143,4 +143,50 @@ final class RelayTests: XCTestCase {
         XCTAssertTrue(frames(in: actions).contains(.refuse(id: id, reason: .invalid)), "its header no longer opens")
         XCTAssertEqual(pair.b.delivered.count, 1, "only the real message")
     }
+
+    func testAProofReachesAnotherHolderThroughReconciliation() throws {
+        let net = TestNet()
+        let a = try TestNode(seed: 1), r1 = try TestNode(seed: 2), r2 = try TestNode(seed: 3), b = try TestNode(seed: 4)
+        let (toR1, _) = net.dial(a, r1)
+        let (toR2, _) = net.dial(a, r2)
+        let id = try send("two carriers", from: a, to: b, in: net)
+        XCTAssertEqual(try relayCopies(r1), 1)
+        XCTAssertEqual(try relayCopies(r2), 1)
+        // a goes away; b meets r2 only; r1 never hears from a or b again.
+        net.close(a, toR1)
+        net.close(a, toR2)
+        net.dial(b, r2)
+        XCTAssertEqual(b.delivered.map(\.id), [id])
+        XCTAssertEqual(try relayCopies(r2), 0)
+        XCTAssertEqual(try relayCopies(r1), 1, "r1 has not heard yet")
+        // r1 meets r2: reconciling the proof sets brings r1 the proof, and it drops its copy.
+        net.dial(r1, r2)
+        XCTAssertEqual(try relayCopies(r1), 0)
+        XCTAssertEqual(try r1.store.counts().proofs, 1)
+        XCTAssertEqual(b.delivered.count, 1, "and nothing is delivered twice")
+    }
+
+    func testReconciliationOffersWhatThePeerLacksAndNotWhatItHas() throws {
+        let net = TestNet()
+        let a = try TestNode(seed: 1), r = try TestNode(seed: 2), b = try TestNode(seed: 3)
+        var ids: [MessageID] = []
+        for index in 0..<20 {
+            let (id, actions) = try a.core.submit(body: Array("queued \(index)".utf8), to: b.verified, now: net.now)
+            net.apply(actions, at: a)
+            ids.append(id)
+        }
+        // a meets r: the new link's reconciliation finds all 20 missing at r and sprays them.
+        net.dial(a, r)
+        XCTAssertEqual(try relayCopies(r), 20)
+        // A second link later (it replaces the first) finds nothing new: nothing is refused as held,
+        // because nothing is offered again.
+        let refusedBefore = a.logs.filter { $0.contains("refused") }.count
+        net.dial(a, r)
+        XCTAssertEqual(try relayCopies(r), 20)
+        XCTAssertEqual(a.logs.filter { $0.contains("refused") }.count, refusedBefore)
+        net.dial(b, r)
+        XCTAssertEqual(Set(b.delivered.map(\.id)), Set(ids))
+        XCTAssertEqual(Set(a.proofs), Set(ids), "the proofs travel back to the origin of r's copies")
+        XCTAssertEqual(try relayCopies(r), 0)
+    }
 }

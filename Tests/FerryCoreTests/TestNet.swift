@@ -39,6 +39,16 @@ final class TestNet {
         return (out, into)
     }
 
+    /// Closes one link as a network failure would: both ends learn of it.
+    func close(_ node: TestNode, _ link: LinkID) {
+        let end = End(node: ObjectIdentifier(node), link: link)
+        guard let other = peers.removeValue(forKey: end) else { return }
+        peers[other] = nil
+        apply(node.core.linkClosed(link, now: now), at: node)
+        if let otherNode = nodes[other.node] { apply(otherNode.core.linkClosed(other.link, now: now), at: otherNode) }
+        run()
+    }
+
     func isOpen(_ node: TestNode, _ link: LinkID) -> Bool {
         peers[End(node: ObjectIdentifier(node), link: link)] != nil
     }
