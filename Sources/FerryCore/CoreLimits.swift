@@ -57,6 +57,10 @@ public struct CoreLimits: Sendable {
     public var deliveredKeepMilliseconds: UInt64 = 24 * 3600 * 1000
     /// Reconcile with each relay peer this often, besides once when the link comes up.
     public var syncIntervalMilliseconds: UInt64 = 60_000
+    /// Reconciliation messages a peer may send: each costs a pass over its ranges, so a peer that
+    /// starts syncs back to back is held to this rate (a whole sync from an empty set takes about 30).
+    public var syncMessagesPerSecond: UInt64 = 20
+    public var syncMessagesBurst: UInt64 = 300
 
     /// Offer pending messages again to connected peers this often (after a refusal, say).
     public var retryIntervalMilliseconds: UInt64 = 30_000

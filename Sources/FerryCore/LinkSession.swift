@@ -51,11 +51,16 @@ final class LinkSession {
     private(set) var partialFrameSince: MonotonicTime?
     var pingOutstanding = false
     var pingAnswers: TokenBucket
+    /// Reconciliation messages this peer may still send before it is over its rate.
+    var syncBudget: TokenBucket
     var invalidEnvelopes = 0
 
     /// Messages offered on this link that have no proof yet, and their envelope bytes (the window).
     var inflightCount = 0
     var inflightBytes = 0
+    /// The keys in flight on this link by message id, so a refusal (which names only the id) finds
+    /// its offers without a walk over every offer of every link.
+    var inflightKeys: [MessageID: [CustodyKey]] = [:]
     /// Ciphertext handed to the driver (`send` actions) that it has not reported written yet.
     private(set) var queuedBytes = 0
     /// Encoded frames waiting to be encrypted together at the next `takeOutput`, so several small
@@ -95,6 +100,7 @@ final class LinkSession {
         self.openedAt = now
         self.lastHeard = now.monotonic
         self.pingAnswers = TokenBucket(perSecond: limits.pingAnswersPerSecond, burst: limits.pingAnswersBurst)
+        self.syncBudget = TokenBucket(perSecond: limits.syncMessagesPerSecond, burst: limits.syncMessagesBurst)
     }
 
     var peer: Address? {

@@ -76,10 +76,10 @@ extension NodeCore {
     /// offered to it again on this link. (A refusal names only the id, so every offer of that id on
     /// this link is answered.)
     private func receiveRefusal(of id: MessageID, reason: RefuseReason, from peer: Address, on session: LinkSession, actions: inout [CoreAction]) {
-        for entry in inflight.keys where entry.link == session.id && entry.key.id == id {
-            guard let offer = clearInflight(entry.key, on: session.id) else { continue }
-            if reason == .held { session.peerHolds.insert(entry.key) }
-            do { try giveBack(offer, of: entry.key) } catch {
+        for key in session.inflightKeys[id] ?? [] {
+            guard let offer = clearInflight(key, on: session.id) else { continue }
+            if reason == .held { session.peerHolds.insert(key) }
+            do { try giveBack(offer, of: key) } catch {
                 actions.append(.storeFailed("returning copies of \(id.text): \(error)"))
             }
         }

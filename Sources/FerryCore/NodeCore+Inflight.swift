@@ -21,6 +21,7 @@ extension NodeCore {
         inflight[InflightKey(key: key, link: session.id)] = Inflight(bytes: bytes, given: given, kind: kind)
         session.inflightCount += 1
         session.inflightBytes += bytes
+        session.inflightKeys[key.id, default: []].append(key)
     }
 
     /// The offer of `key` on `link` is answered (acked, proven or refused); returns what it was.
@@ -30,13 +31,16 @@ extension NodeCore {
         if let session = sessions[link] {
             session.inflightCount -= 1
             session.inflightBytes -= entry.bytes
+            session.inflightKeys[key.id]?.removeAll { $0 == key }
+            if session.inflightKeys[key.id]?.isEmpty == true { session.inflightKeys[key.id] = nil }
         }
         return entry
     }
 
-    /// Offers of `key` on every link are moot (the message was delivered).
+    /// Offers of `key` on every link are moot (the message was delivered). Per link, not per offer:
+    /// a node has few links and may have thousands of offers out.
     func clearInflightEverywhere(_ key: CustodyKey) {
-        for entry in inflight.keys where entry.key == key { clearInflight(key, on: entry.link) }
+        for link in sessions.keys { clearInflight(key, on: link) }
     }
 
     /// An offer that handed copies on was refused or lost: the copies are ours again.

@@ -22,7 +22,7 @@ extension NodeCore {
             return OutboxEntry(
                 id: message.id, destination: message.destination, createdAt: message.createdAt,
                 copiesOut: max(0, Int(limits.sprayCopiesInitial) - Int(message.copies)), lastOffered: lastOffered[key],
-                inflightLinks: inflight.keys.filter { $0.key == key }.count)
+                inflightLinks: sessions.keys.filter { inflight[InflightKey(key: key, link: $0)] != nil }.count)
         }
     }
 }

@@ -44,6 +44,9 @@ extension NodeCore {
     /// One reconciliation message: answer it and push what it showed the peer lacks. A peer that lies
     /// or goes on too long (more than `ReconcilerLimits.roundsMax` messages) loses the link.
     func receiveSync(_ set: SyncSet, _ bytes: [UInt8], on session: LinkSession, now: CoreTime, actions: inout [CoreAction]) throws {
+        guard session.syncBudget.take(now: now.monotonic) else {
+            throw LinkSession.Failure(reason: .protocolError, message: "more than \(limits.syncMessagesPerSecond) reconciliation messages a second")
+        }
         let message: SyncMessage
         do { message = try SyncMessage.decode(bytes) } catch {
             throw LinkSession.Failure(reason: .protocolError, message: "bad sync message: \(error)")

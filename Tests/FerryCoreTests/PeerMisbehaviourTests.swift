@@ -81,6 +81,20 @@ final class PeerMisbehaviourTests: XCTestCase {
         XCTAssertTrue(frames(in: actions).contains(.pong(nonce: 9)), "and the frames after it are handled")
     }
 
+    func testAPeerThatFloodsReconciliationMessagesLosesTheLink() throws {
+        let pair = try CorePair()
+        let links = pair.connect()
+        var reconciler = Reconciler(items: SyncItems())
+        let frame = Frame.sync(set: .messages, message: reconciler.initiate().encoded()).encoded()
+        let burst = Int(pair.b.core.limits.syncMessagesBurst) + 10
+        var closedAt: Int?
+        for index in 0..<burst where closedAt == nil {
+            if pair.b.core.linkReceived(links.b, bytes: frame, now: pair.now).contains(.close(links.b)) { closedAt = index }
+        }
+        let closed = try XCTUnwrap(closedAt, "a peer starting syncs back to back keeps its link")
+        XCTAssertGreaterThanOrEqual(closed, Int(pair.b.core.limits.syncMessagesBurst) - 5, "within the budget (less the link-up sync) it is answered")
+    }
+
     func testPeerSuppliedCloseTextIsEscapedInTheLog() throws {
         let pair = try CorePair()
         let links = pair.connect()
