@@ -7,7 +7,7 @@ extension SQLiteMessageStore {
         try read { db in
             let own = CustodySQL.own
             let relay = CustodyKind.relay.sqlValue
-            guard let row = try Row.fetchOne(db, sql: CustodySQL.counts, arguments: [own, own, relay, relay]) else {
+            guard let row = try Row.fetchOneCached(db, sql: CustodySQL.counts, arguments: [own, own, relay, relay]) else {
                 throw StoreError.corrupt("counting rows returned nothing")
             }
             let reader = RowReader(

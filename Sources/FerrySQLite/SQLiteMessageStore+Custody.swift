@@ -10,23 +10,23 @@ extension SQLiteMessageStore {
         try write { db in
             // Checked first rather than mapped from the UNIQUE constraint's error, so telling a duplicate
             // from a disk error never depends on decoding SQLite result codes, and a duplicate takes no seq.
-            if try Bool.fetchOne(db, sql: CustodySQL.exists, arguments: message.key.sqlArguments) != nil { return nil }
+            if try Bool.fetchOneCached(db, sql: CustodySQL.exists, arguments: message.key.sqlArguments) != nil { return nil }
             var stored = message.asHeld()
             stored.seq = try nextSeq(db, counter: Schema.custodySeqCounter)
-            try db.execute(sql: CustodySQL.insert, arguments: stored.sqlArguments)
+            try db.executeCached(sql: CustodySQL.insert, arguments: stored.sqlArguments)
             return stored
         }
     }
 
     public func held(_ key: CustodyKey) throws -> HeldMessage? {
         try read { db in
-            try Row.fetchOne(db, sql: CustodySQL.byKey, arguments: key.sqlArguments).map(HeldMessage.init(row:))
+            try Row.fetchOneCached(db, sql: CustodySQL.byKey, arguments: key.sqlArguments).map(HeldMessage.init(row:))
         }
     }
 
     public func held(id: MessageID) throws -> [HeldMessage] {
         try read { db in
-            try Row.fetchAll(
+            try Row.fetchAllCached(
                 db, sql: CustodySQL.byID, arguments: [id.sqlValue, StoreLimits.inboundCopiesPerIDMax]
             ).map(HeldMessage.init(row:))
         }
@@ -38,7 +38,7 @@ extension SQLiteMessageStore {
         // SQLite reads a negative LIMIT as "no limit"; the protocol means "nothing".
         guard limit > 0 else { return [] }
         return try read { db in
-            try Row.fetchAll(
+            try Row.fetchAllCached(
                 db, sql: CustodySQL.pendingForDestination,
                 arguments: [destination.sqlValue, afterSeq, now.sqlValue, limit]
             ).map(HeldMessage.init(row:))
@@ -48,14 +48,14 @@ extension SQLiteMessageStore {
     public func pendingHeld(now: Timestamp, afterSeq: Int64, limit: Int) throws -> [HeldMessage] {
         guard limit > 0 else { return [] }
         return try read { db in
-            try Row.fetchAll(db, sql: CustodySQL.pending, arguments: [afterSeq, now.sqlValue, limit])
+            try Row.fetchAllCached(db, sql: CustodySQL.pending, arguments: [afterSeq, now.sqlValue, limit])
                 .map(HeldMessage.init(row:))
         }
     }
 
     public func setCopies(_ key: CustodyKey, copies: UInt16) throws {
         try write { db in
-            try db.execute(sql: CustodySQL.setCopies, arguments: [Int64(copies)] + key.sqlArguments)
+            try db.executeCached(sql: CustodySQL.setCopies, arguments: [Int64(copies)] + key.sqlArguments)
         }
     }
 
@@ -65,11 +65,11 @@ extension SQLiteMessageStore {
             guard let kind = try kind(of: key, sql: CustodySQL.kindIfPending, db) else { return false }
             switch kind {
             case .own:
-                try db.execute(
+                try db.executeCached(
                     sql: CustodySQL.markDelivered,
                     arguments: [time.sqlValue, path.rawValue, Int64(hops)] + key.sqlArguments)
             case .relay, .mailbox:
-                try db.execute(sql: CustodySQL.delete, arguments: key.sqlArguments)
+                try db.executeCached(sql: CustodySQL.delete, arguments: key.sqlArguments)
             }
             return true
         }
@@ -83,7 +83,7 @@ extension SQLiteMessageStore {
             case .own:
                 return false
             case .relay, .mailbox:
-                try db.execute(sql: CustodySQL.delete, arguments: key.sqlArguments)
+                try db.executeCached(sql: CustodySQL.delete, arguments: key.sqlArguments)
                 return true
             }
         }
@@ -92,14 +92,14 @@ extension SQLiteMessageStore {
     public func ownPending(limit: Int) throws -> [HeldMessage] {
         guard limit > 0 else { return [] }
         return try read { db in
-            try Row.fetchAll(db, sql: CustodySQL.pendingOfKind, arguments: [CustodySQL.own, limit])
+            try Row.fetchAllCached(db, sql: CustodySQL.pendingOfKind, arguments: [CustodySQL.own, limit])
                 .map(HeldMessage.init(row:))
         }
     }
 
     /// The kind of the row `sql` finds for `key`, if any.
     private func kind(of key: CustodyKey, sql: String, _ db: Database) throws -> CustodyKind? {
-        guard let row = try Row.fetchOne(db, sql: sql, arguments: key.sqlArguments) else { return nil }
+        guard let row = try Row.fetchOneCached(db, sql: sql, arguments: key.sqlArguments) else { return nil }
         return try RowReader(row: row, columns: ColumnList(table: "custody", ["kind"])).custodyKind("kind")
     }
 }

@@ -10,7 +10,7 @@ extension SQLiteMessageStore {
         // Read first, so the usual case (a peer's unchanged record, sent with every hello and message)
         // takes no write lock.
         let stored = try read { db in
-            let row = try Row.fetchOne(
+            let row = try Row.fetchOneCached(
                 db, sql: "SELECT record FROM identities WHERE address = ?", arguments: [address.sqlValue])
             // A stored value that is not even a blob counts as undecodable, hence replaceable
             // (IdentityRecordOrder says why), so its read error is deliberately dropped here.
@@ -19,7 +19,7 @@ extension SQLiteMessageStore {
         guard IdentityRecordOrder.replaces(offered, stored: stored) else { return false }
         return try write { db in
             // `updated` is for an operator inspecting the file (wall-clock milliseconds); nothing reads it.
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO identities (address, record, updated)
                     VALUES (?, ?, CAST(strftime('%s', 'now') AS INTEGER) * 1000)
@@ -32,7 +32,7 @@ extension SQLiteMessageStore {
 
     public func identity(for address: Address) throws -> [UInt8]? {
         try read { db in
-            guard let row = try Row.fetchOne(
+            guard let row = try Row.fetchOneCached(
                 db, sql: "SELECT record FROM identities WHERE address = ?", arguments: [address.sqlValue])
             else { return nil }
             return try RowReader(row: row, columns: .identityRecord).bytes("record")

@@ -8,14 +8,14 @@ extension SQLiteMessageStore {
         try write { db in
             // The same id under another ack secret is another message (a decoy, or a sender's bug), not
             // a copy: only the pair identifies a message (schema v2's UNIQUE (id, ack_secret)).
-            if try Bool.fetchOne(
+            if try Bool.fetchOneCached(
                 db, sql: "SELECT 1 FROM inbox WHERE id = ? AND ack_secret = ?",
                 arguments: [message.id.sqlValue, Data(message.ackSecret)]) != nil
             {
                 return nil
             }
             // `seq` is left to AUTOINCREMENT; the caller's value is ignored, as in the protocol.
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO inbox (id, from_address, content_type, body, sent_at, received_at,
                                        path, hops, ack_secret, expires_at)
@@ -34,7 +34,7 @@ extension SQLiteMessageStore {
 
     public func inbound(id: MessageID) throws -> [InboundMessage] {
         try read { db in
-            try Row.fetchAll(
+            try Row.fetchAllCached(
                 db, sql: "SELECT \(ColumnList.inbox.sql) FROM inbox WHERE id = ? ORDER BY seq LIMIT ?",
                 arguments: [id.sqlValue, StoreLimits.inboundCopiesPerIDMax]
             ).map(InboundMessage.init(row:))
@@ -45,7 +45,7 @@ extension SQLiteMessageStore {
         // SQLite reads a negative LIMIT as "no limit"; the protocol means "nothing".
         guard limit > 0 else { return [] }
         return try read { db in
-            try Row.fetchAll(
+            try Row.fetchAllCached(
                 db, sql: "SELECT \(ColumnList.inbox.sql) FROM inbox WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [afterSeq, limit]
             ).map(InboundMessage.init(row:))
         }

@@ -8,7 +8,7 @@ import GRDB
 extension SQLiteMessageStore {
     public func custodyUsage(_ kind: CustodyKind) throws -> CustodyUsage {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: CustodySQL.usage, arguments: [kind.sqlValue]) else {
+            guard let row = try Row.fetchOneCached(db, sql: CustodySQL.usage, arguments: [kind.sqlValue]) else {
                 throw StoreError.corrupt("summing custody returned nothing")
             }
             let reader = RowReader(row: row, columns: ColumnList(table: "custody", ["count", "bytes"]))
@@ -28,7 +28,7 @@ extension SQLiteMessageStore {
         // SQLite reads a negative LIMIT as "no limit"; the protocol means "nothing".
         guard limit > 0 else { return [] }
         return try read { db in
-            try Row.fetchAll(db, sql: CustodySQL.evictionOrder, arguments: [kind.sqlValue, limit])
+            try Row.fetchAllCached(db, sql: CustodySQL.evictionOrder, arguments: [kind.sqlValue, limit])
                 .map(HeldMessage.init(row:))
         }
     }
@@ -39,11 +39,11 @@ extension SQLiteMessageStore {
             // connection, inside the group transaction). A row whose key does not decode (a damaged
             // file) goes all the same, unreported: housekeeping clears damage rather than stop at it
             // every time it runs.
-            let keys = try Row.fetchAll(db, sql: CustodySQL.expiredKeys, arguments: [now.sqlValue]).compactMap { row in
+            let keys = try Row.fetchAllCached(db, sql: CustodySQL.expiredKeys, arguments: [now.sqlValue]).compactMap { row in
                 try? RowReader(row: row, columns: .custodyKey).seqAndKey()
             }.sorted { $0.seq < $1.seq }.map(\.key)
-            try db.execute(sql: CustodySQL.deleteExpired, arguments: [now.sqlValue])
-            try db.execute(sql: CustodySQL.deleteDeliveredBefore, arguments: [deliveredBefore.sqlValue])
+            try db.executeCached(sql: CustodySQL.deleteExpired, arguments: [now.sqlValue])
+            try db.executeCached(sql: CustodySQL.deleteDeliveredBefore, arguments: [deliveredBefore.sqlValue])
             return keys
         }
     }
@@ -51,7 +51,7 @@ extension SQLiteMessageStore {
     /// The one integer `sql` selects (a byte sum).
     private func sum(_ sql: String, _ arguments: StatementArguments) throws -> Int {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: sql, arguments: arguments) else {
+            guard let row = try Row.fetchOneCached(db, sql: sql, arguments: arguments) else {
                 throw StoreError.corrupt("summing custody returned nothing")
             }
             return Int(try RowReader(row: row, columns: ColumnList(table: "custody", ["bytes"])).int64("bytes"))
