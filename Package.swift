@@ -42,12 +42,14 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "ferry", dependencies: ["FerryNode", "FerryControl", "FerryWire", argumentParser]),
+        // Benchmarks. FerrySyncMeasure is the reconciliation measurement both benches run.
+        .target(name: "FerrySyncMeasure", dependencies: ["FerryCore", "FerryWire"], path: "Benchmarks/FerrySyncMeasure"),
         .executableTarget(
             name: "ferry-bench",
-            dependencies: ["FerryControl", "FerryWire", "FerryCrypto"],
+            dependencies: ["FerryControl", "FerryWire", "FerryCrypto", "FerrySyncMeasure"],
             path: "Benchmarks/ferry-bench"
         ),
-        .executableTarget(name: "ferry-sync-bench", dependencies: ["FerryCore", "FerryWire"], path: "Benchmarks/ferry-sync-bench"),
+        .executableTarget(name: "ferry-sync-bench", dependencies: ["FerrySyncMeasure"], path: "Benchmarks/ferry-sync-bench"),
 
         .testTarget(name: "FerryWireTests", dependencies: ["FerryWire", "FerryCrypto"]),
         .testTarget(name: "FerryCryptoTests", dependencies: ["FerryWire", "FerryCrypto"]),

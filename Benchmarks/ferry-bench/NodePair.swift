@@ -46,6 +46,33 @@ final class BenchNode {
         guard let port = listen.split(separator: ":").last else { throw BenchError.node("\(name) listens on '\(listen)'") }
         return String(port)
     }
+
+    /// `--peer` for dialling this node on 127.0.0.1, pinned to its address, once it listens.
+    func seed(_ deadline: Deadline) throws -> [String] {
+        ["--peer", "\(address)@127.0.0.1:\(try listenPort(deadline))"]
+    }
+
+    /// `ferry init`: makes the identity and records the address.
+    func initialize(ferry: String, scratch: String) throws {
+        address = try runCommand(ferry, ["init", "--data", dataDir], scratch: scratch)
+    }
+
+    /// This node's contact card (`ferry id --card`).
+    func card(ferry: String, scratch: String) throws -> String {
+        try runCommand(ferry, ["id", "--card", "--data", dataDir], scratch: scratch)
+    }
+
+    /// `ferry contacts add NAME CARD` in this node's data directory.
+    func addContact(_ name: String, card: String, ferry: String, scratch: String) throws {
+        _ = try runCommand(ferry, ["contacts", "add", name, card, "--data", dataDir], scratch: scratch)
+    }
+
+    /// Starts `ferry run` on a free port of 127.0.0.1; `extra` adds flags such as `--peer`.
+    func start(ferry: String, extra: [String]) throws {
+        let arguments = ["run", "--data", dataDir, "--listen", "127.0.0.1:0", "--log-level", "warning"] + extra
+        process = try ChildProcess.spawn(
+            ferry, arguments, name: "ferry run (\(name))", stdout: dataDir + "/node.out", stderr: dataDir + "/node.log")
+    }
 }
 
 /// Nodes A and B on 127.0.0.1, each with a data directory under `root` and the other as a
@@ -69,8 +96,7 @@ final class NodePair {
     func setUp() throws {
         try prepare()
         try start(b, extra: [])
-        let port = try b.listenPort(Deadline(seconds: 20, what: "B's control socket"))
-        try start(a, extra: ["--peer", "\(b.address)@127.0.0.1:\(port)"])
+        try start(a, extra: try b.seed(Deadline(seconds: 20, what: "B's control socket")))
         let linked = Deadline(seconds: 20, what: "the A–B link")
         _ = try a.waitForStatus(linked) { $0.links >= 1 }
         _ = try b.waitForStatus(linked) { $0.links >= 1 }
@@ -78,21 +104,14 @@ final class NodePair {
 
     /// Identities and contacts for both, nothing started: each scenario decides who runs and who dials.
     func prepare() throws {
-        for node in [a, b] {
-            node.address = try runCommand(ferry, ["init", "--data", node.dataDir], scratch: root)
-        }
-        let cardA = try runCommand(ferry, ["id", "--card", "--data", a.dataDir], scratch: root)
-        let cardB = try runCommand(ferry, ["id", "--card", "--data", b.dataDir], scratch: root)
-        _ = try runCommand(ferry, ["contacts", "add", "b", cardB, "--data", a.dataDir], scratch: root)
-        _ = try runCommand(ferry, ["contacts", "add", "a", cardA, "--data", b.dataDir], scratch: root)
+        for node in [a, b] { try node.initialize(ferry: ferry, scratch: root) }
+        try a.addContact("b", card: try b.card(ferry: ferry, scratch: root), ferry: ferry, scratch: root)
+        try b.addContact("a", card: try a.card(ferry: ferry, scratch: root), ferry: ferry, scratch: root)
     }
 
-    /// Starts `ferry run` for `node` on a free port of 127.0.0.1; `extra` adds flags such as `--peer`.
+    /// Starts `ferry run` for `node`; `extra` adds flags such as `--peer`.
     func start(_ node: BenchNode, extra: [String]) throws {
-        let arguments = ["run", "--data", node.dataDir, "--listen", "127.0.0.1:0", "--log-level", "warning"] + extra
-        node.process = try ChildProcess.spawn(
-            ferry, arguments, name: "ferry run (\(node.name))", stdout: node.dataDir + "/node.out",
-            stderr: node.dataDir + "/node.log")
+        try node.start(ferry: ferry, extra: extra)
     }
 
     /// Stops both nodes (SIGTERM, then SIGKILL). Safe to call twice.

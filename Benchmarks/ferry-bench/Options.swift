@@ -1,29 +1,43 @@
 import Foundation
 
-/// Command-line options: `ferry-bench [--ferry PATH] [--scenarios LIST] [--messages N] [--json] [--keep-logs]`.
+/// Command-line options: `ferry-bench [--ferry PATH] [--scenarios LIST] [--messages N] … [--json] [--keep-logs]`.
 struct Options {
     var ferry: String
-    /// Which scenarios run, by number (1–4); all by default.
-    var scenarios: Set<Int> = [1, 2, 3, 4]
+    /// Which scenarios run, by number (1–8); all by default.
+    var scenarios = Set(Options.scenarioNumbers)
     /// Messages in the sustained scenario.
     var messages = 2000
     /// Messages in each of the two 64-byte scenarios.
     var smallMessages = 200
     /// Messages queued at A in the reconnect scenario (4).
     var queuedMessages = 1000
+    /// Messages in the sustained relayed scenarios (5, 6) and in the relay intake scenario (7).
+    var relayMessages = 2000
+    /// Items on each side in the reconciliation scenario (8).
+    var syncItems = 100_000
     var cryptoIterations = 500
     var json = false
     var keepLogs = false
 
+    static let scenarioNumbers = 1...8
+    /// At most this many relay copies: A's spray queue per link holds 4096 offers
+    /// (`CoreLimits.sprayQueuePerLinkMax`), and 4000 envelopes of ~5.3 KB stay under a relay's
+    /// 32 MiB share per origin and per destination.
+    static let relayMessagesMax = 4000
+
     static let usage = """
         usage: ferry-bench [--ferry PATH] [--scenarios LIST] [--messages N] [--small-messages N] [--queued-messages N]
-                           [--crypto-iterations N] [--json] [--keep-logs]
+                           [--relay-messages N] [--sync-items N] [--crypto-iterations N] [--json] [--keep-logs]
           --ferry PATH           the ferry binary (default: next to ferry-bench)
-          --scenarios LIST       scenarios to run, comma-separated numbers (default 1,2,3,4):
-                                 1 sustained, 2 one at a time, 3 back to back, 4 queued 64 KiB delivered on reconnect
+          --scenarios LIST       scenarios to run, comma-separated numbers (default 1,2,3,4,5,6,7,8):
+                                 1 sustained, 2 one at a time, 3 back to back, 4 queued 64 KiB delivered on reconnect,
+                                 5 through one relay, 6 through a chain of 3 relays, 7 a relay's intake with custody
+                                 persisted, 8 set reconciliation (in process)
           --messages N           messages in the sustained 256-byte scenario (default 2000, at most 100000)
-          --small-messages N     messages in each 64-byte scenario (default 200, at most 10000)
+          --small-messages N     messages in each 64-byte scenario, relayed ones too (default 200, at most 10000)
           --queued-messages N    64 KiB messages queued at A in scenario 4 (default 1000, at most 5000)
+          --relay-messages N     256-byte messages in the sustained runs of 5 and 6 and in 7 (default 2000, at most 4000)
+          --sync-items N         items on each side in scenario 8 (default 100000, at most 1000000)
           --crypto-iterations N  seal/open iterations for the crypto bound (default 500)
           --json                 print the figures as JSON instead of Markdown
           --keep-logs            keep the temporary data directories and node logs
@@ -39,6 +53,9 @@ struct Options {
             case "--small-messages": options.smallMessages = try count(flag, &rest, max: 10_000)
             // 5000 × ~70 KB envelopes is ~350 MB in each node's data directory: enough for any run.
             case "--queued-messages": options.queuedMessages = try count(flag, &rest, max: 5000)
+            case "--relay-messages": options.relayMessages = try count(flag, &rest, max: relayMessagesMax)
+            // Scenario 8 holds both sides' items and their sorted copies: ~100 MB at the maximum.
+            case "--sync-items": options.syncItems = try count(flag, &rest, max: 1_000_000)
             case "--scenarios": options.scenarios = try scenarioList(flag, &rest)
             case "--crypto-iterations": options.cryptoIterations = try count(flag, &rest, max: 100_000)
             case "--json": options.json = true
@@ -71,8 +88,8 @@ struct Options {
         let text = try value(flag, &rest)
         var chosen: Set<Int> = []
         for item in text.split(separator: ",", omittingEmptySubsequences: false) {
-            guard let number = Int(item.trimmingCharacters(in: .whitespaces)), (1...4).contains(number) else {
-                throw BenchError.usage("\(flag) takes scenario numbers 1 to 4 separated by commas, not '\(text)'")
+            guard let number = Int(item.trimmingCharacters(in: .whitespaces)), scenarioNumbers.contains(number) else {
+                throw BenchError.usage("\(flag) takes scenario numbers 1 to 8 separated by commas, not '\(text)'")
             }
             chosen.insert(number)
         }

@@ -21,8 +21,8 @@ struct DrainResult: Codable {
     /// Bytes over link → drained, in MB/s (10^6 bytes per second).
     var bodyMegabytesPerSecond: Double
     var envelopeMegabytesPerSecond: Double
-    /// From spawning B until B's outbox is empty too (A has proved every receipt). CPU and peak
-    /// RSS cover this span, as in scenarios 1–3, so they include every proof and receipt.
+    /// From spawning B until A's outbox and B's are both seen empty (every proof is in at A). CPU
+    /// and peak RSS cover this span, as in scenarios 1–3, so they include every proof.
     var startToQuietMs: Double
     var nodeA: ProcessUsage
     var nodeB: ProcessUsage
@@ -61,7 +61,8 @@ struct QueuedDrain {
         try pair.prepare()
         try pair.start(pair.a, extra: [])
         let portA = try pair.a.listenPort(deadline)
-        let queueSeconds = try queue(deadline)
+        let queueSeconds = try Scenarios.queue(
+            try pair.a.client(), count: count, bodyBytes: Self.bodyBytes, seed: Self.payloadSeed, deadline)
         let queued = try pair.a.status()
         guard queued.outboxPending == count, queued.links == 0 else {
             throw BenchError.node("A holds \(queued.outboxPending) pending with \(queued.links) links; expected \(count) and none")
@@ -97,25 +98,5 @@ struct QueuedDrain {
             bodyMegabytesPerSecond: Double(count * Self.bodyBytes) / 1e6 / drainSeconds,
             envelopeMegabytesPerSecond: Double(count * envelopeBytes) / 1e6 / drainSeconds,
             startToQuietMs: Double(quiet - start) / 1e6, nodeA: usageA, nodeB: usageB)
-    }
-
-    /// Sends every message to A with up to `pipelineDepthMax` unanswered, as the sustained scenario
-    /// does. Bodies are made one at a time, so the bench never holds them all (64 MB for 1000).
-    /// Returns the seconds it took.
-    private func queue(_ deadline: Deadline) throws -> Double {
-        let client = try pair.a.client()
-        var random = SeededRandom(seed: Self.payloadSeed)
-        var written = 0, accepted = 0
-        let start = MonotonicClock.nanoseconds()
-        while accepted < count {
-            while written < count && written - accepted < Scenarios.pipelineDepthMax {
-                let text = Payload.texts(count: 1, byteCount: Self.bodyBytes, random: &random)[0]
-                _ = try Control.writeSend(client, text: text)
-                written += 1
-            }
-            _ = try Control.receiveID(client, deadline)
-            accepted += 1
-        }
-        return Double(MonotonicClock.nanoseconds() - start) / 1e9
     }
 }

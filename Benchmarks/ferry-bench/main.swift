@@ -1,7 +1,8 @@
 import Foundation
 
-// ferry-bench: A→B message benchmarks with real `ferry run` processes on 127.0.0.1, plus the
-// in-process crypto bound they are compared with. See docs/BENCHMARKS.md.
+// ferry-bench: message benchmarks with real `ferry run` processes on 127.0.0.1 (A→B direct, through
+// relays, a relay's intake), an in-process set reconciliation, and the bounds they are compared
+// with, measured in the same run. See docs/BENCHMARKS.md.
 
 /// Measures everything; each pair is stopped by PID and the scratch directory removed whether the
 /// scenarios succeed or not (kept, and its path printed, when they fail).
@@ -19,14 +20,23 @@ func benchmark(_ options: Options) throws -> BenchReport {
         linked = results
         sustainedPercent = sustained.map { $0.messagesPerSecond / crypto.boundMessagesPerSecondPerCore * 100 }
     }
-    var drain: DrainReport?
+    var report = BenchReport(
+        machine: Machine.describe(ferryPath: options.ferry), crypto: crypto, probes: probes, scenarios: linked,
+        sustainedPercentOfCryptoBound: sustainedPercent)
     if options.scenarios.contains(4) {
-        drain = try queuedDrain(options, scratch: scratch.path, receiptCrypto: crypto)
+        report.queuedDrain = try queuedDrain(options, scratch: scratch.path)
+    }
+    if !options.scenarios.isDisjoint(with: [5, 6]) {
+        report.relayed = RelayedReport(results: try relayedScenarios(options, root: scratch.path), crypto: crypto, probes: probes)
+    }
+    if options.scenarios.contains(7) {
+        report.relayIntake = try relayIntake(options, scratch: scratch.path, crypto: crypto, probes: probes)
+    }
+    if options.scenarios.contains(8) {
+        report.reconciliation = try ReconciliationReport.measure(items: options.syncItems)
     }
     failed = false
-    return BenchReport(
-        machine: Machine.describe(ferryPath: options.ferry), crypto: crypto, probes: probes, scenarios: linked,
-        sustainedPercentOfCryptoBound: sustainedPercent, queuedDrain: drain)
+    return report
 }
 
 /// Scenarios 1–3, those chosen, in order on one linked pair. Payloads are drawn as before whichever
@@ -38,7 +48,7 @@ func linkedScenarios(_ options: Options, root: String) throws -> ([ScenarioResul
     try pair.setUp()
     let recorder = try InboxRecorder(socketPath: pair.b.socketPath, dataDir: pair.b.dataDir)
     defer { recorder.stop() }
-    let runner = ScenarioRunner(pair: pair, recorder: recorder)
+    let runner = ScenarioRunner(sender: pair.a, nodes: [pair.a, pair.b], recorder: recorder)
 
     var random = SeededRandom(seed: Payload.seed)
     let big = Payload.texts(count: options.messages, byteCount: 256, random: &random)
@@ -47,17 +57,17 @@ func linkedScenarios(_ options: Options, root: String) throws -> ([ScenarioResul
     var results: [ScenarioResult] = []
     var sustained: ScenarioResult?
     if options.scenarios.contains(1) {
-        progress("1/4 sustained: \(options.messages) × 256 B, up to \(Scenarios.pipelineDepthMax) outstanding")
+        progress("1/8 sustained: \(options.messages) × 256 B, up to \(Scenarios.pipelineDepthMax) outstanding")
         let result = try runner.run(name: "1 sustained, pipelined", bodyBytes: 256, texts: big, Scenarios.sustained)
         sustained = result
         results.append(result)
     }
     if options.scenarios.contains(2) {
-        progress("2/4 one at a time: \(count) × 64 B, each waits for its receipt")
+        progress("2/8 one at a time: \(count) × 64 B, each waits for its delivery proof")
         results.append(try runner.run(name: "2 one at a time", bodyBytes: 64, texts: Array(small[..<count]), Scenarios.oneAtATime))
     }
     if options.scenarios.contains(3) {
-        progress("3/4 back to back: \(count) × 64 B, then wait for all receipts")
+        progress("3/8 back to back: \(count) × 64 B, then a wait for every delivery proof")
         results.append(try runner.run(name: "3 back to back", bodyBytes: 64, texts: Array(small[count...]), Scenarios.burst))
     }
     return (results, sustained)
@@ -65,16 +75,16 @@ func linkedScenarios(_ options: Options, root: String) throws -> ([ScenarioResul
 
 /// Scenario 4 on a pair of its own, so no link, outbox row or warm cache of scenarios 1–3 carries
 /// over, with its bounds measured first while no node is running.
-func queuedDrain(_ options: Options, scratch: String, receiptCrypto: CryptoBound) throws -> DrainReport {
+func queuedDrain(_ options: Options, scratch: String) throws -> DrainReport {
     let iterations = min(options.cryptoIterations, QueuedDrain.cryptoIterationsMax)
-    progress("4/4 bounds: \(iterations) seals and opens of \(QueuedDrain.bodyBytes) B, durable writes")
+    progress("4/8 bounds: \(iterations) seals and opens of \(QueuedDrain.bodyBytes) B, durable writes")
     let crypto = try CryptoBound.measure(iterations: iterations, bodyBytes: QueuedDrain.bodyBytes)
     let disk = try DurableWrite.measure(directory: scratch)
     let pair = try NodePair(ferry: options.ferry, root: scratch + "/reconnect")
     defer { pair.stop() }
-    progress("4/4 queued on reconnect: \(options.queuedMessages) × \(QueuedDrain.bodyBytes) B queued at A while B is down, then B starts and dials A")
+    progress("4/8 queued on reconnect: \(options.queuedMessages) × \(QueuedDrain.bodyBytes) B queued at A while B is down, then B starts and dials A")
     let result = try QueuedDrain(pair: pair, count: options.queuedMessages, envelopeBytes: crypto.envelopeBytes).run()
-    return DrainReport(result: result, crypto: crypto, receiptCrypto: receiptCrypto, durableWrite: disk)
+    return DrainReport(result: result, crypto: crypto, durableWrite: disk)
 }
 
 func progress(_ text: String) {
