@@ -50,8 +50,9 @@ public struct ControlReply: Codable, Sendable, Equatable {
     /// hops, as its proof reports.
     public var path: String?
     public var hops: Int?
-    /// `outbox`: own messages not yet delivered.
+    /// `outbox`: own messages not yet delivered (the oldest, at most 1000), and how many there are.
     public var outbox: [OutboxItem]?
+    public var outboxTotal: Int?
 
     public init(ok: Bool, error: String? = nil) {
         self.ok = ok

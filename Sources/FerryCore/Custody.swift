@@ -2,7 +2,8 @@ import FerryStore
 import FerryWire
 
 /// What this node holds for others, under the relay quotas (CoreLimits): a stranger can fill only
-/// its share, and own messages are never evicted. Decisions only; the store does the bookkeeping.
+/// its share, and own messages are never evicted. Decisions only; the store does the bookkeeping,
+/// `RelayUsage` the sums.
 struct Custody {
     let store: MessageStore
     let limits: CoreLimits
@@ -18,35 +19,31 @@ struct Custody {
 
     /// Takes a relay copy if the quotas allow, evicting relay copies (nearest expiry, most copies
     /// spent) when only the total is full.
-    func holdRelay(_ message: HeldMessage) throws -> Outcome {
-        if try store.held(message.key) != nil { return .alreadyHeld }
+    func holdRelay(_ message: HeldMessage, usage: inout RelayUsage) throws -> Outcome {
+        if usage.contains(message.key) { return .alreadyHeld }
         let size = message.size
-        if let origin = message.origin {
-            let fromOrigin = try store.custodyBytes(.relay, origin: origin)
-            if fromOrigin + size > limits.relayBytesPerOriginMax {
-                return .overQuota("\(fromOrigin) bytes from that peer already")
-            }
+        if let origin = message.origin, usage.bytes(fromOrigin: origin) + size > limits.relayBytesPerOriginMax {
+            return .overQuota("\(usage.bytes(fromOrigin: origin)) bytes from that peer already")
         }
-        let forDestination = try store.custodyBytes(.relay, destination: message.destination)
-        if forDestination + size > limits.relayBytesPerDestinationMax {
-            return .overQuota("\(forDestination) bytes for that destination already")
+        if usage.bytes(forDestination: message.destination) + size > limits.relayBytesPerDestinationMax {
+            return .overQuota("\(usage.bytes(forDestination: message.destination)) bytes for that destination already")
         }
         guard size <= limits.relayBytesMax else { return .overQuota("larger than the relay quota") }
         var evicted: [CustodyKey] = []
-        var used = try store.custodyUsage(.relay).bytes
         // Bounded: each pass evicts at least one copy or stops; the quota holds few enough copies.
-        for _ in 0..<Self.evictionPassesMax where used + size > limits.relayBytesMax {
+        for _ in 0..<Self.evictionPassesMax where usage.totalBytes + size > limits.relayBytesMax {
             let candidates = try store.evictionCandidates(.relay, limit: Self.evictionBatchMax)
             if candidates.isEmpty { break }
-            for candidate in candidates where used + size > limits.relayBytesMax {
+            for candidate in candidates where usage.totalBytes + size > limits.relayBytesMax {
                 if try store.release(candidate.key) {
                     evicted.append(candidate.key)
-                    used -= candidate.size
+                    usage.remove(candidate.key)
                 }
             }
         }
-        guard used + size <= limits.relayBytesMax else { return .overQuota("relay quota full") }
+        guard usage.totalBytes + size <= limits.relayBytesMax else { return .overQuota("relay quota full") }
         guard let stored = try store.hold(message) else { return .alreadyHeld }
+        usage.add(stored)
         return .stored(stored, evicted: evicted)
     }
 

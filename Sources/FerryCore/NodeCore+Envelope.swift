@@ -98,7 +98,7 @@ extension NodeCore {
             copies: max(1, envelope.copies), hopsLeft: envelope.hopsLeft, createdAt: envelope.created,
             expiresAt: envelope.expires, receivedAt: now.wall, origin: peer)
         let outcome: Custody.Outcome
-        do { outcome = try custody.holdRelay(message) } catch {
+        do { outcome = try custody.holdRelay(message, usage: &relayUsage) } catch {
             return unavailable(envelope, on: session, error, actions: &actions)
         }
         switch outcome {
@@ -109,7 +109,7 @@ extension NodeCore {
             actions.append(.log(.debug, "refused relay copy \(id.text) from \(displayName(peer)): \(why)"))
             session.send(.refuse(id: id, reason: .quota))
         case .stored(let held, let evicted):
-            for key in evicted { heldSet.remove(key) }
+            for key in evicted { forgetHeld(key) }
             counters.evicted += evicted.count
             heldSet.insert(held.key, at: held.createdAt)
             session.send(.hopAck(id: id, ackHash: envelope.ackHash))

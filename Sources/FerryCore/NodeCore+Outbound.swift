@@ -117,7 +117,7 @@ extension NodeCore {
         do { bytes = try Router.envelopeBytes(message, offer: offer) } catch {
             actions.append(.log(.warning, "held message \(message.id.text) does not decode (\(error)); dropping it"))
             if message.kind != .own { _ = try? store.release(message.key) }
-            heldSet.remove(message.key)
+            forgetHeld(message.key)
             return false
         }
         var given: UInt16 = 0

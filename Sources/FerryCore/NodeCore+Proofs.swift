@@ -29,9 +29,8 @@ extension NodeCore {
     ) throws {
         let path = DeliveryPath(proof.path)
         if try store.markDelivered(key, at: now.wall, path: path, hops: proof.hops) {
-            heldSet.remove(key)
+            forgetHeld(key)
             clearInflightEverywhere(key)
-            lastOffered[key] = nil
             if held.kind == .own { actions.append(.proofAccepted(proof.id, path: path, hops: proof.hops)) }
         }
         try rememberProof(proof, expiresAt: held.expiresAt, now: now)

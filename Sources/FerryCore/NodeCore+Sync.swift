@@ -94,12 +94,19 @@ extension NodeCore {
         offerFound(set, ids: known, on: session, now: now, actions: &actions)
     }
 
-    /// Builds the reconciliation sets from the store at start.
+    /// Builds the reconciliation sets and the relay usage from the store (at start, and after a
+    /// rollback undid writes they had followed).
     func loadSyncSets(now: Timestamp) throws {
+        heldSet = SyncIndex()
+        proofSet = SyncIndex()
+        relayUsage = RelayUsage()
         var after: Int64 = 0
         for _ in 0..<Self.loadPassesMax {
             let batch = try store.pendingHeld(now: now, afterSeq: after, limit: Self.loadBatchMax)
-            for held in batch { heldSet.insert(held.key, at: held.createdAt) }
+            for held in batch {
+                heldSet.insert(held.key, at: held.createdAt)
+                relayUsage.add(held)
+            }
             guard let last = batch.last, batch.count == Self.loadBatchMax else { break }
             after = last.seq
         }
@@ -115,4 +122,17 @@ extension NodeCore {
     /// Rows read per pass when loading the sets, and passes at most (enough for 10 million rows).
     static let loadBatchMax = 4096
     static let loadPassesMax = 2500
+
+    /// A message left custody here (delivered, evicted, expired, unreadable): out of the set and the sums.
+    func forgetHeld(_ key: CustodyKey) {
+        heldSet.remove(key)
+        relayUsage.remove(key)
+        lastOffered[key] = nil
+    }
+
+    /// The driver rolled the store back: the in-memory sets follow the store again. (Every link is
+    /// closed too, so nothing in flight refers to the undone writes.)
+    public func storeRolledBack(now: CoreTime) throws {
+        try loadSyncSets(now: now.wall)
+    }
 }

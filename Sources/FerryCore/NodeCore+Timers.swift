@@ -55,10 +55,7 @@ extension NodeCore {
             let kept = now.wall.milliseconds > limits.deliveredKeepMilliseconds
                 ? Timestamp(milliseconds: now.wall.milliseconds - limits.deliveredKeepMilliseconds) : Timestamp(milliseconds: 0)
             let expired = try store.expireHeld(before: now.wall, deliveredBefore: kept)
-            for key in expired {
-                heldSet.remove(key)
-                lastOffered[key] = nil
-            }
+            for key in expired { forgetHeld(key) }
             for key in try store.purgeProofs(before: now.wall) { proofSet.remove(key) }
             if !expired.isEmpty { actions.append(.log(.notice, "\(expired.count) undelivered messages expired")) }
         } catch {

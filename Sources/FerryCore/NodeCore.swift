@@ -33,6 +33,8 @@ public final class NodeCore {
     /// The reconciliation sets: messages held (pending) and proofs remembered, by sync id.
     var heldSet = SyncIndex()
     var proofSet = SyncIndex()
+    /// Bytes of relay copies in all, per origin and per destination, for the quotas.
+    var relayUsage = RelayUsage()
     /// When each own message was last offered, for `ferry outbox` (memory only).
     var lastOffered: [CustodyKey: Timestamp] = [:]
     var nextRetry: MonotonicTime?

@@ -167,9 +167,11 @@ extension Node {
                 createdAtMs: entry.createdAt.milliseconds, copiesOut: entry.copiesOut,
                 lastOfferedMs: entry.lastOffered?.milliseconds, inflightLinks: entry.inflightLinks)
         }
+        answer.outboxTotal = try store.counts().outboxPending
         reply(answer, to: session)
     }
 
-    /// Most own messages one `outbox` answer lists.
-    static let outboxListMax = 10_000
+    /// Most own messages one `outbox` answer lists: the answer is one line, and a client reads lines
+    /// of at most 512 KiB (an entry is about 250 bytes of JSON).
+    static let outboxListMax = 1000
 }

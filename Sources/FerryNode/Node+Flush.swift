@@ -69,7 +69,10 @@ extension Node {
     /// Nothing of this group may be acknowledged: drop its frames and effects, close every link hard
     /// (peers keep custody and offer again; the core forgets what was in flight), fail the replies.
     private func rollBack(because failure: String) {
-        do { try store.rollback() } catch {
+        do {
+            try store.rollback()
+            try core.storeRolledBack(now: now())
+        } catch {
             logger.error("store rollback failed too: \(error)")
         }
         logger.error("could not save to disk (\(failure)); rolled back, closing links, nothing was acknowledged")

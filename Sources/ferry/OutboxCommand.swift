@@ -13,13 +13,17 @@ struct OutboxCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let items = try check(data.client().call(ControlRequest(op: "outbox"))).outbox ?? []
+            let reply = try check(data.client().call(ControlRequest(op: "outbox")))
+            let items = reply.outbox ?? []
             if json {
                 for item in items { printJSON(item) }
             } else if items.isEmpty {
                 emitLine("outbox is empty: every message sent from this node was delivered")
             } else {
                 printOutbox(items)
+                if let total = reply.outboxTotal, total > items.count {
+                    emitLine("… and \(total - items.count) more (the oldest \(items.count) are shown)")
+                }
             }
         }
     }
