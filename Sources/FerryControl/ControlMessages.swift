@@ -118,6 +118,8 @@ public struct PeerInfo: Codable, Sendable, Equatable {
     public var state: String?
     /// True for a configured `--peer` seed.
     public var seed: Bool?
+    /// How the node came to this peer: `seed`, `beacon`, `exchange` (peer exchange), `inbound`.
+    public var foundBy: String?
     /// A seed's last dial or link failure, e.g. "connection refused".
     public var lastError: String?
     /// A waiting seed's next dial, in milliseconds from now.

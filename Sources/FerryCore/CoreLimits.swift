@@ -62,6 +62,38 @@ public struct CoreLimits: Sendable {
     public var syncMessagesPerSecond: UInt64 = 20
     public var syncMessagesBurst: UInt64 = 300
 
+    /// Links the node aims for through discovery (beacons, exchange); seeds are dialled whatever
+    /// the count. Dials of discovered endpoints in flight at once, endpoints remembered, and how long
+    /// a learnt endpoint nobody mentions again is kept.
+    public var targetLinks = 8
+    public var dialsInFlightMax = 4
+    public var endpointsMax = 256
+    public var endpointStaleMilliseconds: UInt64 = 600_000
+
+    /// LAN beacons: one every interval (±25 % jitter); a beacon more than `beaconFreshnessMilliseconds`
+    /// from our wall clock is stale; at most so many are checked per second from one source host and
+    /// in all (each costs an Ed25519 verification), the rest are dropped and counted.
+    public var beaconIntervalMilliseconds: UInt64 = 5_000
+    public var beaconFreshnessMilliseconds: UInt64 = 60_000
+    public var beaconsPerSourcePerSecond: UInt64 = 2
+    public var beaconsPerSourceBurst: UInt64 = 5
+    public var beaconsPerSecond: UInt64 = 50
+    public var beaconsBurst: UInt64 = 100
+    /// Source hosts whose beacon budgets are remembered (the oldest is forgotten beyond it).
+    public var beaconSourcesMax = 256
+
+    /// Peer exchange: sent when a link comes up and this often after; frames a peer may send
+    /// (on average one per `exchangeIntervalMilliseconds`, a few at once).
+    public var exchangeIntervalMilliseconds: UInt64 = 300_000
+    public var exchangesBurst: UInt64 = 3
+
+    /// Announces: hops a new announce may take; records sent to a peer when a link comes up (our own
+    /// and the most recently learnt); announces a peer may send a second, and at once.
+    public var announceHopLimit: UInt8 = 8
+    public var announcesOnLinkUpMax = 64
+    public var announcesPerSecond: UInt64 = 10
+    public var announcesBurst: UInt64 = 100
+
     /// Offer pending messages again to connected peers this often (after a refusal, say).
     public var retryIntervalMilliseconds: UInt64 = 30_000
     /// Expire old outbound messages and seen ids this often.

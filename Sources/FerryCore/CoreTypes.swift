@@ -38,6 +38,10 @@ public enum CoreAction: Sendable, Equatable {
     /// A store operation failed: the writes of this iteration must be rolled back, not committed,
     /// and nothing of it acknowledged. The text is for the local log only, never for a peer.
     case storeFailed(String)
+    /// Open a TCP connection (then `linkOpened(…, dial:)`, or `dialFailed`).
+    case dial(DialRequest)
+    /// Multicast this beacon on the LAN.
+    case beacon([UInt8])
     /// Something an operator may want in the log. Peer-supplied text in it is already escaped.
     case log(LogLevel, String)
 }
@@ -77,4 +81,18 @@ public struct LinkSummary: Sendable, Equatable {
     public var queuedBytes: Int
     /// What the peer said it can do in its hello (relay, sync).
     public var capabilities: Hello.Capabilities
+    /// How the node came to this peer: `inbound`, or how the dialled endpoint was learnt.
+    public var foundBy: FoundBy
+}
+
+/// A configured seed that is not linked, for `ferry peers`: what it is doing and why.
+public struct SeedSummary: Sendable, Equatable {
+    public var host: String
+    public var port: UInt16
+    public var peer: Address?
+    /// `dialling`, `waiting`, `linked-inbound`, `self`.
+    public var state: String
+    public var lastError: String?
+    /// A waiting seed's next dial, on the monotonic clock.
+    public var retryAt: MonotonicTime?
 }

@@ -75,6 +75,13 @@ final class LinkSession {
     private(set) var establishedAt: CoreTime?
     /// What the peer said it can do; empty until its hello.
     private(set) var capabilities: Hello.Capabilities = []
+    /// The port the peer said it accepts links on (0: none), for peer exchange.
+    private(set) var peerListenPort: UInt16 = 0
+    /// Peer exchange and announces this peer may still send before it is over its rate.
+    var exchangeBudget: TokenBucket
+    var announceBudget: TokenBucket
+    /// When we last told this peer our endpoints.
+    var lastExchange: MonotonicTime?
     /// Held messages waiting to be sprayed on this link (relay offers, after direct ones), in order,
     /// and the same as a set to keep each once. Bounded by `CoreLimits.sprayQueuePerLinkMax`.
     var sprayQueue: [CustodyKey] = []
@@ -101,6 +108,10 @@ final class LinkSession {
         self.lastHeard = now.monotonic
         self.pingAnswers = TokenBucket(perSecond: limits.pingAnswersPerSecond, burst: limits.pingAnswersBurst)
         self.syncBudget = TokenBucket(perSecond: limits.syncMessagesPerSecond, burst: limits.syncMessagesBurst)
+        // One exchange per interval on average: the bucket refills at its smallest rate, 1/s, so the
+        // burst is what bounds a peer; the interval check in `receiveEndpoints` does the rest.
+        self.exchangeBudget = TokenBucket(perSecond: 1, burst: limits.exchangesBurst)
+        self.announceBudget = TokenBucket(perSecond: limits.announcesPerSecond, burst: limits.announcesBurst)
     }
 
     var peer: Address? {
@@ -182,6 +193,7 @@ final class LinkSession {
         state = .established(peer: peer)
         establishedAt = now
         capabilities = hello.capabilities
+        peerListenPort = hello.listenPort
         return identity
     }
 

@@ -73,6 +73,7 @@ extension NodeCore {
     ) throws {
         let sender = opened.sender
         try store.putIdentity(sender.record.encoded(), for: sender.address)
+        noteRecord(sender.address, from: .message, now: now)
         guard opened.content.contentType == .text else { return }
         let message = InboundMessage(
             id: envelope.id, from: sender.address, contentType: ContentType.text.rawValue,

@@ -31,6 +31,10 @@ extension NodeCore {
             try receiveSync(set, message, on: session, now: now, actions: &actions)
         case .want(let set, let ids):
             receiveWant(set, ids, on: session, now: now, actions: &actions)
+        case .endpoints(let entries):
+            receiveEndpoints(entries, on: session, now: now)
+        case .announce(let hopsLeft, let record):
+            receiveAnnounce(record, hopsLeft: hopsLeft, on: session, now: now, actions: &actions)
         case .ping(let nonce):
             if session.pingAnswers.take(now: now.monotonic) {
                 session.send(.pong(nonce: nonce))
@@ -44,7 +48,7 @@ extension NodeCore {
             actions.append(.log(.info, "\(displayName(peer)) closed the link (\(reason)): \(shown)"))
             sessions[session.id] = nil
             actions.append(.close(session.id))
-            releaseInflight(of: session, now: now, actions: &actions)
+            endSession(session, now: now, actions: &actions)
         }
     }
 
@@ -62,8 +66,11 @@ extension NodeCore {
         }
         actions.append(.linkEstablished(session.id, peer))
         actions.append(.log(.info, "link up with \(displayName(peer)) at \(session.endpoint)"))
+        connections.linkEstablished(session.id, peer: peer)
+        noteRecord(peer, from: .hello, now: now)
         refill(session, now: now, actions: &actions)
         startSync(on: session, now: now, actions: &actions)
+        introduce(on: session, now: now)
     }
 
     /// The next hop stored the message durably: the copies handed on are its now.

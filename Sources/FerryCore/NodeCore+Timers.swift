@@ -27,8 +27,36 @@ extension NodeCore {
         if now.monotonic >= (nextHousekeeping ?? now.monotonic) {
             nextHousekeeping = now.monotonic.adding(milliseconds: limits.housekeepingIntervalMilliseconds)
             housekeeping(now: now, actions: &actions)
+            connections.dropStale(now: now.monotonic, staleMilliseconds: limits.endpointStaleMilliseconds)
         }
+        discoveryTimers(now: now, actions: &actions)
+        actions += dueDials(now: now)
+        actions += beaconIfDue(now: now)
         return actions
+    }
+
+    /// When `tick` has something to do next: the earliest link timer, retry, housekeeping, sync,
+    /// peer exchange, dial or beacon. The driver arms its timer for it (never later than
+    /// `tickIntervalMillisecondsMax` from now, a safety net against a forgotten deadline).
+    public func nextDeadline(now: CoreTime) -> MonotonicTime {
+        var deadline = now.monotonic.adding(milliseconds: Self.tickIntervalMillisecondsMax)
+        func consider(_ time: MonotonicTime?) { if let time, time < deadline { deadline = time } }
+        for session in sessions.values {
+            if !session.isEstablished {
+                consider(session.openedAt.monotonic.adding(milliseconds: limits.handshakeTimeoutMilliseconds + 1))
+                continue
+            }
+            consider(session.partialFrameSince?.adding(milliseconds: limits.frameCompletionMilliseconds + 1))
+            let quietLimit = session.pingOutstanding ? limits.idleTimeoutMilliseconds : limits.keepaliveIntervalMilliseconds
+            consider(session.lastHeard.adding(milliseconds: quietLimit + 1))
+            consider(session.lastSync?.adding(milliseconds: limits.syncIntervalMilliseconds))
+            consider(session.lastExchange?.adding(milliseconds: limits.exchangeIntervalMilliseconds))
+        }
+        consider(nextRetry ?? now.monotonic)
+        consider(nextHousekeeping ?? now.monotonic)
+        consider(connections.nextDue)
+        if beaconsEnabled && discoveryEnabled { consider(nextBeacon ?? now.monotonic) }
+        return max(deadline, now.monotonic)
     }
 
     private func checkTimers(_ session: LinkSession, now: CoreTime, actions: inout [CoreAction]) {
@@ -63,6 +91,6 @@ extension NodeCore {
         }
     }
 
-    /// How often the driver should call `tick`.
-    public static let tickIntervalMilliseconds: UInt64 = 500
+    /// The longest the driver waits between ticks even with nothing due.
+    public static let tickIntervalMillisecondsMax: UInt64 = 5_000
 }

@@ -35,6 +35,18 @@ public final class NodeCore {
     var proofSet = SyncIndex()
     /// Bytes of relay copies in all, per origin and per destination, for the quotas.
     var relayUsage = RelayUsage()
+    /// Whom to link to: seeds, endpoints learnt from beacons and peers.
+    var connections = Connections()
+    /// Beacons and peer exchange on (`--no-discovery` turns them off; announces stay on).
+    public var discoveryEnabled = true
+    /// Send LAN beacons (the driver turns it on when it can multicast and listens on a LAN address).
+    public var beaconsEnabled = false
+    var nextBeacon: MonotonicTime?
+    var beaconBudgets = BeaconBudgets()
+    /// How each identity record in the directory was learnt, since start.
+    var directorySources: [Address: (source: DirectorySource, at: Timestamp)] = [:]
+    /// What discovery did, for `ferry status --json`.
+    public internal(set) var discoveryCounters = DiscoveryCounters()
     /// When each own message was last offered, for `ferry outbox` (memory only).
     var lastOffered: [CustodyKey: Timestamp] = [:]
     var nextRetry: MonotonicTime?
@@ -69,9 +81,11 @@ public final class NodeCore {
     /// dialled an endpoint without knowing who is there) and should have created a client engine.
     /// An inbound connection over the handshake bounds evicts the oldest one still handshaking.
     public func linkOpened(
-        _ link: LinkID, engine: TLSEngine, outbound: Bool, expectedPeer: Address?, endpoint: String, now: CoreTime
+        _ link: LinkID, engine: TLSEngine, outbound: Bool, expectedPeer: Address?, endpoint: String, now: CoreTime,
+        dial: DialID? = nil
     ) -> [CoreAction] {
         precondition(sessions[link] == nil, "link id reused")
+        if let dial { connections.dialConnected(dial, link: link) }
         let session = LinkSession(
             id: link, engine: engine, outbound: outbound, expectedPeer: expectedPeer, endpoint: endpoint, now: now,
             limits: limits)
@@ -122,7 +136,7 @@ public final class NodeCore {
         guard let session = sessions.removeValue(forKey: link) else { return [] }
         // A connection that never finished its handshake is noise at info level (scanners, floods).
         var actions: [CoreAction] = [.log(session.isEstablished ? .info : .debug, "link to \(describe(session)) closed")]
-        releaseInflight(of: session, now: now, actions: &actions)
+        endSession(session, now: now, actions: &actions)
         return actions
     }
 
@@ -133,7 +147,8 @@ public final class NodeCore {
                 link: session.id, peer: session.peer, endpoint: session.endpoint, outbound: session.outbound,
                 established: session.isEstablished, since: (session.establishedAt ?? session.openedAt).wall,
                 inflight: session.inflightCount, inflightBytes: session.inflightBytes, queuedBytes: session.queuedBytes,
-                capabilities: session.capabilities)
+                capabilities: session.capabilities,
+                foundBy: session.outbound ? connections.foundBy(session.id) ?? .seed : .inbound)
         }
     }
 
@@ -163,7 +178,10 @@ public final class NodeCore {
         // Peers misbehaving is a warning; a dialler told why is info; load shedding is only counted.
         let level: LogLevel = failure.reason == .busy ? .debug : failure.rejection == nil ? .warning : .info
         actions.append(.log(level, "closing link to \(describe(session)): \(failure.message)"))
-        if let rejection = failure.rejection { actions.append(.linkRejected(link, rejection)) }
+        if let rejection = failure.rejection {
+            actions.append(.linkRejected(link, rejection))
+            connections.linkRejected(link, rejection)
+        }
         var bytes: [UInt8] = []
         if session.engine.isHandshakeComplete {
             session.send(.close(reason: failure.reason, text: failure.reason.publicText))
@@ -173,7 +191,20 @@ public final class NodeCore {
         bytes += session.engine.takeOutput()
         if !bytes.isEmpty { actions.append(.send(link, bytes)) }
         actions.append(.close(link))
+        endSession(session, now: now, actions: &actions)
+    }
+
+    /// A session is gone, however it ended: its offers go back, its endpoint backs off.
+    func endSession(_ session: LinkSession, now: CoreTime, actions: inout [CoreAction]) {
         releaseInflight(of: session, now: now, actions: &actions)
+        connections.linkClosed(session.id, wasEstablished: session.isEstablished, now: now.monotonic, unit: randomUnit())
+    }
+
+    /// A number in [0, 1) from the injected random source, for jitter.
+    func randomUnit() -> Double {
+        let bytes = random.bytes(8)
+        let value = bytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        return Double(value >> 11) / Double(UInt64(1) << 53)
     }
 
     /// The established link to `peer` (one per peer once duplicates are settled; the oldest until then).

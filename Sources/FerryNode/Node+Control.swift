@@ -68,29 +68,26 @@ extension Node {
             info.state = link.established ? "up" : "handshake"
             info.inflightBytes = link.inflightBytes
             info.queuedBytes = link.queuedBytes
-            info.seed = dialer(for: link.link) != nil
+            info.seed = link.foundBy == .seed
+            info.foundBy = link.foundBy.rawValue
             return info
         }
-        for dialer in dialers where dialer.link == nil {
-            peers.append(seedInfo(dialer, contacts: contacts))
-        }
+        for seed in core.seedSummaries { peers.append(seedInfo(seed, contacts: contacts)) }
         answer.peers = peers
         reply(answer, to: session)
     }
 
-    private func seedInfo(_ dialer: Dialer, contacts: ContactBook?) -> PeerInfo {
+    private func seedInfo(_ seed: SeedSummary, contacts: ContactBook?) -> PeerInfo {
+        let endpoint = Endpoint(host: seed.host, port: seed.port)
         var info = PeerInfo(
-            address: dialer.peer?.text ?? "", name: dialer.peer.flatMap { contacts?.name(for: $0) },
-            endpoint: dialer.endpoint.description, direction: "out", established: false, sinceMs: 0, inflight: 0)
+            address: seed.peer?.text ?? "", name: seed.peer.flatMap { contacts?.name(for: $0) },
+            endpoint: endpoint.description, direction: "out", established: false, sinceMs: 0, inflight: 0)
         info.seed = true
-        info.lastError = dialer.lastError
-        switch dialer.state {
-        case .waiting(let retryAt):
-            info.state = "waiting"
-            info.retryInMs = retryAt > loop.nowMilliseconds ? retryAt - loop.nowMilliseconds : 0
-        case .connecting, .connected: info.state = "dialling"
-        case .linkedElsewhere: info.state = "linked-inbound"
-        case .isSelf: info.state = "self"
+        info.foundBy = FoundBy.seed.rawValue
+        info.lastError = seed.lastError
+        info.state = seed.state
+        if let retryAt = seed.retryAt {
+            info.retryInMs = retryAt.milliseconds > loop.nowMilliseconds ? retryAt.milliseconds - loop.nowMilliseconds : 0
         }
         return info
     }

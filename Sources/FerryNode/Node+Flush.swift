@@ -12,10 +12,10 @@ extension Node {
             switch action {
             case .send(let link, let bytes): outgoing.append((link, bytes))
             case .close(let link): closing.append(link)
-            case .linkEstablished(let link, let peer):
-                dialer(for: link)?.established(peer: peer)
-                logger.debug("\(link) is \(peer)")
-            case .linkRejected(let link, let rejection): linkRejected(link, rejection)
+            case .linkEstablished(let link, let peer): logger.debug("\(link) is \(peer)")
+            case .linkRejected: break  // the core's connection manager acts on it
+            case .dial(let request): dial(request)
+            case .beacon(let bytes): sendBeacon(bytes)
             case .delivered, .proofAccepted: afterCommit.append(action)
             case .storeFailed(let detail): storeFailed(detail)
             case .log(let level, let text): log(level, text)
@@ -55,6 +55,7 @@ extension Node {
         let listings = afterCommitListings
         afterCommitListings = []
         for session in listings { resumeListing(session) }
+        armTick()
     }
 
     private func commitFailure() -> String? {
@@ -124,7 +125,7 @@ extension Node {
         switch effect {
         case .delivered: resumeFollowers()
         case .proofAccepted(let id, let path, let hops): answerWaiters(for: id, path: path, hops: hops)
-        case .send, .close, .linkEstablished, .linkRejected, .storeFailed, .log: break
+        case .send, .close, .linkEstablished, .linkRejected, .storeFailed, .log, .dial, .beacon: break
         }
     }
 

@@ -31,9 +31,12 @@ public final class Node {
     var listenEndpoint: Endpoint?
     var control: ControlServer!
     var streams: [LinkID: TCPStream] = [:]
-    var dialers: [Dialer] = []
+    /// Connect timeouts of the dials under way.
+    var pendingDials: [DialID: LoopTimer] = [:]
     var nextLinkID: UInt64 = 1
     var tickTimer: LoopTimer!
+    /// When the tick timer is armed for (monotonic), so a later deadline does not push it back.
+    var tickDue: MonotonicTime?
     var flushTimer: LoopTimer!
     var stopTimer: LoopTimer?
     var signals: [Signal] = []
@@ -91,7 +94,7 @@ public final class Node {
             }
             signals.append(handle)
         }
-        for seed in config.peers { dialers.append(try Dialer(seed: seed, loop: loop)) }
+
     }
 
     /// Contacts and pinned seeds get the room kept for them; logs name contacts.
@@ -131,13 +134,10 @@ public final class Node {
     /// Runs the loop until SIGINT/SIGTERM, then closes every handle and the store.
     public func run() throws {
         logger.notice("ferry node \(address) listening on \(listenEndpoint?.description ?? "(none)"), data \(config.dataDir.path)")
-        tickTimer.start(afterMilliseconds: NodeCore.tickIntervalMilliseconds, repeatMilliseconds: NodeCore.tickIntervalMilliseconds) {
-            [weak self] in
-            guard let self else { return }
-            self.perform(self.core.tick(now: self.now()))
-            self.logLimiter.reportSuppressed(nowMilliseconds: self.loop.nowMilliseconds)
+        for seed in config.peers {
+            core.addSeed(host: seed.endpoint.host, port: seed.endpoint.port, expected: seed.expected, now: now())
         }
-        for dialer in dialers { dialer.start { [weak self] in self?.dial($0) } }
+        tick()
         loop.run()
         // The stop deadline timer does not keep the loop alive, so it may still be open here.
         loop.closeAllHandles()
@@ -157,7 +157,8 @@ public final class Node {
         for stream in streams.values { stream.shutdownThenClose(deadlineMilliseconds: Self.linkCloseDeadlineMilliseconds) }
         listener?.close()
         control.close()
-        for dialer in dialers { dialer.close() }
+        for timer in pendingDials.values { timer.close() }
+        pendingDials = [:]
         for signal in signals { signal.close() }
         tickTimer.close()
         flushTimer.close()
@@ -176,6 +177,31 @@ public final class Node {
     static let stopDeadlineMilliseconds: UInt64 = 5_000
     /// Last resort: the process exits this long after a stop began, whatever the loop is doing.
     static let stopWatchdogSeconds: UInt32 = 15
+
+    /// Runs the core's timers, then arms the timer for the core's next deadline: the core says when
+    /// it next has work, instead of being ticked at a fixed rate.
+    func tick() {
+        guard !stopping else { return }
+        perform(core.tick(now: now()))
+        logLimiter.reportSuppressed(nowMilliseconds: loop.nowMilliseconds)
+        armTick()
+    }
+
+    /// (Re)arms the tick timer for the core's next deadline; called after every flush, since any
+    /// event may have brought a deadline closer.
+    func armTick() {
+        guard !stopping else { return }
+        loop.updateTime()
+        let current = now()
+        let due = core.nextDeadline(now: current)
+        let delay = due.since(current.monotonic)
+        if let armed = tickDue, armed <= due, armed > current.monotonic { return }
+        tickDue = due
+        tickTimer.start(afterMilliseconds: delay) { [weak self] in
+            self?.tickDue = nil
+            self?.tick()
+        }
+    }
 
     func log(_ level: FerryCore.LogLevel, _ text: String) {
         logLimiter.log(level, text, nowMilliseconds: loop.nowMilliseconds)

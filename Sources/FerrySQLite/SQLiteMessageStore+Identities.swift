@@ -30,6 +30,21 @@ extension SQLiteMessageStore {
         }
     }
 
+    public func identities(limit: Int) throws -> [StoredIdentity] {
+        guard limit > 0 else { return [] }
+        return try read { db in
+            try Row.fetchAllCached(
+                db, sql: "SELECT address, record, updated FROM identities ORDER BY updated DESC, address LIMIT ?",
+                arguments: [limit]
+            ).map { row in
+                let reader = RowReader(row: row, columns: .identityListing)
+                return StoredIdentity(
+                    address: try Address(bytes: reader.bytes("address")), record: try reader.bytes("record"),
+                    updated: Timestamp(milliseconds: UInt64(max(0, try reader.int64("updated")))))
+            }
+        }
+    }
+
     public func identity(for address: Address) throws -> [UInt8]? {
         try read { db in
             guard let row = try Row.fetchOneCached(

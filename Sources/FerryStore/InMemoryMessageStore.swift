@@ -217,6 +217,14 @@ public final class InMemoryMessageStore: MessageStore {
 
     public func identity(for address: Address) throws -> [UInt8]? { state.identities[address] }
 
+    /// In memory there is no store time: order is by address, `updated` is 0.
+    public func identities(limit: Int) throws -> [StoredIdentity] {
+        guard limit > 0 else { return [] }
+        return state.identities.sorted { $0.key < $1.key }.prefix(limit).map {
+            StoredIdentity(address: $0.key, record: $0.value, updated: Timestamp(milliseconds: 0))
+        }
+    }
+
     // MARK: Housekeeping
 
     public func counts() throws -> StoreCounts {

@@ -122,6 +122,8 @@ public protocol MessageStore: AnyObject {
     func putIdentity(_ record: [UInt8], for address: Address) throws -> Bool
     /// The encoded identity record stored for `address`, if any.
     func identity(for address: Address) throws -> [UInt8]?
+    /// Stored identity records, most recently stored first, at most `limit` (`ferry directory`).
+    func identities(limit: Int) throws -> [StoredIdentity]
 
     // MARK: Housekeeping
 

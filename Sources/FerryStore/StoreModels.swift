@@ -71,3 +71,17 @@ public struct StoreCounts: Sendable, Equatable {
         self.proofs = proofs
     }
 }
+
+/// An identity record as stored, for `ferry directory`.
+public struct StoredIdentity: Sendable, Equatable {
+    public var address: Address
+    public var record: [UInt8]
+    /// When it was stored (the store's wall clock; 0 where a store keeps no time).
+    public var updated: Timestamp
+
+    public init(address: Address, record: [UInt8], updated: Timestamp) {
+        self.address = address
+        self.record = record
+        self.updated = updated
+    }
+}

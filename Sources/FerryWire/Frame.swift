@@ -24,6 +24,10 @@ public enum Frame: Sendable, Equatable {
     case sync(set: SyncSet, message: [UInt8])
     /// After a reconciliation: the items of `set` (by sync id) the sender lacks and asks for.
     case want(set: SyncSet, ids: [[UInt8]])
+    /// Peer exchange: endpoints the sender knows, so a node with one seed finds the rest.
+    case endpoints([EndpointEntry])
+    /// An identity record spreading through the mesh, with the hops it may still take.
+    case announce(hopsLeft: UInt8, record: [UInt8])
     /// A frame type this build does not know: skipped, so the protocol can grow without a flag day.
     case unknown(type: UInt8)
 
@@ -39,6 +43,8 @@ public enum Frame: Sendable, Equatable {
         case hopAck = 0x08
         case sync = 0x09
         case want = 0x0a
+        case endpoints = 0x0b
+        case announce = 0x0c
     }
 
     /// Size of the length prefix.
@@ -57,6 +63,8 @@ public enum Frame: Sendable, Equatable {
         case .hopAck: return .hopAck
         case .sync: return .sync
         case .want: return .want
+        case .endpoints: return .endpoints
+        case .announce: return .announce
         case .unknown: return nil
         }
     }
@@ -86,8 +94,12 @@ public struct Hello: Sendable, Equatable {
         public static let relay = Capabilities(rawValue: 1 << 0)
         /// Speaks set reconciliation (`sync`, `want`).
         public static let sync = Capabilities(rawValue: 1 << 1)
+        /// Takes part in peer exchange (`endpoints`).
+        public static let exchange = Capabilities(rawValue: 1 << 2)
+        /// Spreads identity records (`announce`).
+        public static let announce = Capabilities(rawValue: 1 << 3)
         /// Everything this build does.
-        public static let all: Capabilities = [.relay, .sync]
+        public static let all: Capabilities = [.relay, .sync, .exchange, .announce]
     }
 
     public var version: UInt16

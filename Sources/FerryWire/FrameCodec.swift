@@ -6,7 +6,7 @@ extension Frame {
         switch self {
         case .unknown(let type):
             payload.u8(type)
-        case .hello, .envelope, .proof, .refuse, .ping, .pong, .close, .hopAck, .sync, .want:
+        case .hello, .envelope, .proof, .refuse, .ping, .pong, .close, .hopAck, .sync, .want, .endpoints, .announce:
             payload.u8(kind?.rawValue ?? 0)
             encodePayload(into: &payload)
         }
@@ -48,6 +48,17 @@ extension Frame {
             payload.u8(set.rawValue)
             payload.u16(UInt16(clamping: ids.count))
             for id in ids.prefix(Int(UInt16.max)) { payload.raw(id) }
+        case .endpoints(let entries):
+            payload.u8(UInt8(clamping: entries.count))
+            for entry in entries.prefix(WireLimits.endpointsPerFrameMax) {
+                payload.raw(entry.address.bytes)
+                payload.u8(UInt8(entry.ip.count))
+                payload.raw(entry.ip)
+                payload.u16(entry.port)
+            }
+        case .announce(let hopsLeft, let record):
+            payload.u8(hopsLeft)
+            payload.bytes16(record)
         case .unknown:
             break
         }
@@ -81,6 +92,10 @@ extension Frame {
         case .sync:
             frame = .sync(set: try decodeSet(&reader), message: reader.rest())
         case .want: frame = try decodeWant(&reader)
+        case .endpoints: frame = .endpoints(try decodeEndpoints(&reader))
+        case .announce:
+            let hops = try reader.u8("announce hops left")
+            frame = .announce(hopsLeft: hops, record: try reader.bytes16("announce record", max: WireLimits.identityRecordBytesMax))
         }
         try reader.expectEnd()
         return frame
@@ -110,6 +125,22 @@ extension Frame {
         let setByte = try reader.u8("sync set")
         guard let set = SyncSet(rawValue: setByte) else { throw .invalid(field: "sync set", reason: "unknown code \(setByte)") }
         return set
+    }
+
+    private static func decodeEndpoints(_ reader: inout ByteReader) throws(WireError) -> [EndpointEntry] {
+        let count = Int(try reader.u8("endpoints count"))
+        guard count <= WireLimits.endpointsPerFrameMax else {
+            throw .tooLong(field: "endpoints", length: count, max: WireLimits.endpointsPerFrameMax)
+        }
+        var entries: [EndpointEntry] = []
+        for _ in 0..<count {
+            let address = try Address.read(&reader, "endpoint address")
+            let length = Int(try reader.u8("endpoint ip length"))
+            guard length == 4 || length == 16 else { throw .invalid(field: "endpoint ip length", reason: "\(length)") }
+            let ip = try reader.raw(length, "endpoint ip")
+            entries.append(EndpointEntry(address: address, ip: ip, port: try reader.u16("endpoint port")))
+        }
+        return entries
     }
 
     private static func decodeWant(_ reader: inout ByteReader) throws(WireError) -> Frame {

@@ -20,5 +20,10 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         milliseconds >= earlier.milliseconds ? milliseconds - earlier.milliseconds : 0
     }
 
+    /// Milliseconds between `self` and `other`, whichever is later.
+    public func distance(to other: Timestamp) -> UInt64 {
+        milliseconds >= other.milliseconds ? milliseconds - other.milliseconds : other.milliseconds - milliseconds
+    }
+
     public var description: String { "\(milliseconds)ms" }
 }

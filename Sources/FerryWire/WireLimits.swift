@@ -23,6 +23,8 @@ public enum WireLimits {
     public static let sealedContentBucketsBytes = [4096, 8192, 16_384, 32_768, 65_536, 69_632]
     /// Largest text of a CLOSE frame's reason.
     public static let closeReasonBytesMax = 256
+    /// Entries in one `endpoints` frame (peer exchange).
+    public static let endpointsPerFrameMax = 32
     /// Sync ids a `want` frame may ask for at once.
     public static let wantIDsMax = 1024
     /// Size of a sync id: the first 16 bytes of SHA-256(message id ‖ ack hash).

@@ -16,6 +16,8 @@ final class TestNode {
     var storeFailures: [String] = []
     var closedLinks: [LinkID] = []
     var logs: [String] = []
+    var dials: [DialRequest] = []
+    var beacons: [[UInt8]] = []
 
     init(seed: UInt64, limits: CoreLimits = CoreLimits(), identity given: NodeIdentity? = nil) throws {
         let identity = try given ?? NodeIdentity.generate()
@@ -39,6 +41,8 @@ final class TestNode {
         case .proofAccepted(let id, let path, let hops): proofs.append(id); proofPaths.append((path, hops))
         case .storeFailed(let detail): storeFailures.append(detail)
         case .log(_, let text): logs.append(text)
+        case .dial(let request): dials.append(request)
+        case .beacon(let bytes): beacons.append(bytes)
         }
     }
 }
@@ -153,7 +157,7 @@ final class CorePair {
                 let pair = links.remove(at: index)
                 let other = isA ? b : a
                 apply(other.core.linkClosed(isA ? pair.b : pair.a, now: now), at: other)
-            case .linkEstablished, .linkRejected, .delivered, .proofAccepted, .storeFailed, .log:
+            case .linkEstablished, .linkRejected, .delivered, .proofAccepted, .storeFailed, .log, .dial, .beacon:
                 node.record(action)
             }
         }

@@ -81,7 +81,7 @@ final class TestNet {
                 if let otherNode = nodes[other.node] {
                     apply(otherNode.core.linkClosed(other.link, now: now), at: otherNode)
                 }
-            case .linkEstablished, .linkRejected, .delivered, .proofAccepted, .storeFailed, .log:
+            case .linkEstablished, .linkRejected, .delivered, .proofAccepted, .storeFailed, .log, .dial, .beacon:
                 node.record(action)
             }
         }

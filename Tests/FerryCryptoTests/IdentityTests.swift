@@ -161,7 +161,7 @@ final class IdentityTests: XCTestCase {
     func testHelloWithARealRecord() throws {
         // docs/PROTOCOL.md §Link frames: a real record is 1331 bytes, so a hello is 1343 + 4 bytes.
         let record = try NodeIdentity(secret: Self.fixedSecret).record(created: Self.created, expires: Self.expires)
-        let frame = Frame.hello(Hello(record: record.encoded(), listenPort: 7411, flags: Hello.flagCoordinator))
+        let frame = Frame.hello(Hello(record: record.encoded(), listenPort: 7411, flags: Hello.flagCoordinator, capabilities: [.relay, .sync]))
         let bytes = frame.encoded()
         XCTAssertEqual(Hex.encode(bytes.prefix(9)), "0000053f" + "01" + "0002" + "0533")
         XCTAssertEqual(Hex.encode(bytes.suffix(7)), "1cf3" + "01" + "00000003")

@@ -112,13 +112,13 @@ final class FrameDecoderTests: XCTestCase {
 
     // MARK: - Unknown types (docs/PROTOCOL.md §Link frames: skipped, for forward compatibility)
 
-    /// A frame of a type a later version might add: type 0x0b and 300 bytes this build cannot read.
-    static let futureFrame = hex("0000012d 0b") + Array(repeating: 0xee, count: 300)
+    /// A frame of a type a later version might add: type 0x7b and 300 bytes this build cannot read.
+    static let futureFrame = hex("0000012d 7b") + Array(repeating: 0xee, count: 300)
 
     func testUnknownFrameInTheMiddleIsSkippedAndTheNextFrameDecodes() throws {
         let stream = Frame.ping(nonce: 1).encoded() + Self.futureFrame + Frame.pong(nonce: 1).encoded()
         var decoder = FrameDecoder()
-        XCTAssertEqual(try decoder.push(stream), [.ping(nonce: 1), .unknown(type: 0x0b), .pong(nonce: 1)])
+        XCTAssertEqual(try decoder.push(stream), [.ping(nonce: 1), .unknown(type: 0x7b), .pong(nonce: 1)])
         XCTAssertEqual(decoder.bufferedByteCount, 0)
     }
 
@@ -128,7 +128,7 @@ final class FrameDecoderTests: XCTestCase {
             var decoder = FrameDecoder()
             let first = try decoder.push(Array(stream[..<split]))
             let second = try decoder.push(Array(stream[split...]))
-            XCTAssertEqual(first + second, [.unknown(type: 0x0b)] + Self.frames, "split at \(split)")
+            XCTAssertEqual(first + second, [.unknown(type: 0x7b)] + Self.frames, "split at \(split)")
             XCTAssertEqual(decoder.bufferedByteCount, 0)
         }
     }

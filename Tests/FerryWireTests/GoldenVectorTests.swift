@@ -123,9 +123,25 @@ final class GoldenVectorTests: XCTestCase {
                 + "505152535455565758595a5b5c5d5e5f" // sync id
         ),
         (
-            "unknown", .unknown(type: 0x0b),
+            "endpoints", .endpoints([EndpointEntry(address: Fixture.address, ip: [198, 18, 7, 11], port: 7000)]),
+            "00000019" // 1 + 1 + (16 + 1 + 4 + 2) = 25
+                + "0b" // type: endpoints
+                + "01" // one entry
+                + "101112131415161718191a1b1c1d1e1f" // address
+                + "04" + "c612070b" // IPv4, 198.18.7.11
+                + "1b58" // port 7000
+        ),
+        (
+            "announce", .announce(hopsLeft: 8, record: [0xe0, 0xe1, 0xe2]),
+            "00000007" // 1 + 1 + 2 + 3
+                + "0c" // type: announce
+                + "08" // hops left
+                + "0003" + "e0e1e2" // identity record, u16 length
+        ),
+        (
+            "unknown", .unknown(type: 0x7b),
             "00000001" // 1: a type byte and, here, no payload
-                + "0b" // type: not one this build knows
+                + "7b" // type: not one this build knows
         ),
     ]
 
@@ -243,7 +259,7 @@ final class GoldenVectorTests: XCTestCase {
 
     func testEveryFrameKindHasAGoldenVector() {
         let kinds = Set(Self.frames.compactMap { $0.frame.kind?.rawValue })
-        XCTAssertEqual(kinds, Set(1...10))
+        XCTAssertEqual(kinds, Set(1...12))
         XCTAssertTrue(Self.frames.contains { $0.frame.kind == nil }, "and one of a type this build does not know")
     }
 
@@ -269,7 +285,7 @@ final class GoldenVectorTests: XCTestCase {
             (.hopAck, 8), (.sync, 9), (.want, 10),
         ]
         for (kind, code) in codes { XCTAssertEqual(kind.rawValue, code, "\(kind)") }
-        XCTAssertEqual(Frame.unknown(type: 0x0b).kind, nil)
+        XCTAssertEqual(Frame.unknown(type: 0x7b).kind, nil)
     }
 
     func testReasonCodes() {
@@ -288,7 +304,9 @@ final class GoldenVectorTests: XCTestCase {
         // docs/PROTOCOL.md §Link frames: capability bits, proof paths, sync sets.
         XCTAssertEqual(Hello.Capabilities.relay.rawValue, 1 << 0)
         XCTAssertEqual(Hello.Capabilities.sync.rawValue, 1 << 1)
-        XCTAssertEqual(Hello.Capabilities.all.rawValue, 0b11)
+        XCTAssertEqual(Hello.Capabilities.exchange.rawValue, 1 << 2)
+        XCTAssertEqual(Hello.Capabilities.announce.rawValue, 1 << 3)
+        XCTAssertEqual(Hello.Capabilities.all.rawValue, 0b1111)
         XCTAssertEqual(Hello(record: [], listenPort: 0).version, 2, "a hello speaks version 2 by default")
         XCTAssertEqual([ProofPath.direct, .mesh, .coordinator].map(\.rawValue), [1, 2, 3])
         XCTAssertEqual([SyncSet.messages, .proofs].map(\.rawValue), [1, 2])

@@ -148,7 +148,7 @@ final class StrictDecoderTests: XCTestCase {
     }
 
     func testUnknownFrameTypesDecodeAsUnknownWithAnyPayload() throws {
-        for type: UInt8 in [0x00, 0x0b, 0x7f, 0xff] {
+        for type: UInt8 in [0x00, 0x0d, 0x7f, 0xff] {
             XCTAssertEqual(try Frame.decode(payload: [type]), .unknown(type: type))
             XCTAssertEqual(try Frame.decode(payload: [type] + Array(repeating: 0xff, count: 8)), .unknown(type: type))
             var decoder = FrameDecoder()

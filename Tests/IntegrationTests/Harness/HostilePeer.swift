@@ -144,7 +144,7 @@ final class HostilePeer {
             case .proof(let proof): return proof.id == id
             case .refuse(let refused, _): return refused == id
             case .hopAck(let acked, _): return acked == id
-            case .hello, .envelope, .ping, .pong, .close, .sync, .want, .unknown: return false
+            case .hello, .envelope, .ping, .pong, .close, .sync, .want, .endpoints, .announce, .unknown: return false
             }
         }
     }

@@ -1,4 +1,4 @@
-import FerryNode
+import FerryCore
 import XCTest
 
 final class BackoffTests: XCTestCase {

@@ -1,0 +1,240 @@
+import FerryCrypto
+import FerryStore
+import FerryWire
+
+/// Where a record in the directory came from, as `ferry directory` shows it.
+public enum DirectorySource: String, Sendable {
+    /// The peer's own hello.
+    case hello
+    /// An announce that spread through the mesh.
+    case announce
+    /// The sender record inside a message we opened.
+    case message
+    /// In the store from before this start.
+    case stored
+}
+
+/// What discovery did since start, for `ferry status --json` (`discovery`).
+public struct DiscoveryCounters: Sendable, Equatable {
+    public var beaconsSent = 0
+    public var beaconsHeard = 0
+    /// Beacons dropped: malformed, stale, badly signed, or over a source's rate.
+    public var beaconsRejected = 0
+    public var exchangesHeard = 0
+    /// Peer-exchange entries or frames dropped: junk endpoints, over the rate, discovery off.
+    public var exchangeRejected = 0
+    public var announcesLearnt = 0
+    /// Announces dropped: invalid or expired records, over the rate.
+    public var announcesRejected = 0
+}
+
+/// Discovery (DESIGN.md §Routing, discovery): LAN beacons, peer exchange and announces.
+extension NodeCore {
+    // MARK: Seeds and dials
+
+    /// A `--peer` seed: dialled until linked, and again whenever its link ends.
+    public func addSeed(host: String, port: UInt16, expected: Address?, now: CoreTime) {
+        connections.addSeed(host: host, port: port, expected: expected, now: now.monotonic)
+    }
+
+    /// The driver could not connect a dial.
+    public func dialFailed(_ dial: DialID, reason: String, now: CoreTime) -> [CoreAction] {
+        guard let (endpoint, first) = connections.dialFailed(dial, reason: reason, now: now.monotonic, unit: randomUnit()) else {
+            return []
+        }
+        let text = "cannot reach \(endpoint.isSeed ? "seed " : "")\(endpoint.key): \(reason)"
+        return [.log(first && endpoint.isSeed ? .warning : .debug, text)]
+    }
+
+    /// The dials due now.
+    func dueDials(now: CoreTime) -> [CoreAction] {
+        let links = sessions.values.filter(\.isEstablished).count
+        return connections.dueDials(
+            now: now.monotonic, linked: connectedPeers, links: links, discovery: discoveryEnabled, limits: limits
+        ).map { .dial($0) }
+    }
+
+    /// Configured seeds that are not linked, for `ferry peers`.
+    public var seedSummaries: [SeedSummary] {
+        let linked = connectedPeers
+        return connections.endpoints.values.filter(\.isSeed).sorted { $0.key < $1.key }.compactMap { endpoint in
+            let state: String
+            var retryAt: MonotonicTime?
+            switch endpoint.state {
+            case .linked: return nil
+            case .isSelf: state = "self"
+            case .dialling: state = "dialling"
+            case .idle, .waiting where endpoint.peer.map(linked.contains) == true: state = "linked-inbound"
+            case .idle: state = "waiting"
+            case .waiting(let until):
+                state = "waiting"
+                retryAt = until
+            }
+            return SeedSummary(
+                host: endpoint.host, port: endpoint.port, peer: endpoint.peer, state: state,
+                lastError: endpoint.lastError, retryAt: retryAt)
+        }
+    }
+
+    // MARK: Beacons
+
+    /// A datagram arrived on the beacon socket from `host`. Cheap checks first, the signature last,
+    /// all under a per-source and a total budget; every rejection is counted, none is logged per beacon.
+    public func beaconReceived(_ bytes: [UInt8], from host: String, now: CoreTime) -> [CoreAction] {
+        guard discoveryEnabled else { return [] }
+        guard beaconBudgets.take(host: host, now: now.monotonic, limits: limits) else {
+            discoveryCounters.beaconsRejected += 1
+            return []
+        }
+        guard let beacon = try? Beacon.decode(bytes),
+              now.wall.distance(to: beacon.timestamp) <= limits.beaconFreshnessMilliseconds,
+              let peer = BeaconSigning.verifiedAddress(of: beacon)
+        else {
+            discoveryCounters.beaconsRejected += 1
+            return []
+        }
+        guard peer != address else { return [] }  // our own, looped back
+        discoveryCounters.beaconsHeard += 1
+        connections.learn(host: host, port: beacon.listenPort, peer: peer, by: .beacon, now: now.monotonic, limits: limits)
+        return dueDials(now: now)
+    }
+
+    /// Our beacon, when one is due.
+    func beaconIfDue(now: CoreTime) -> [CoreAction] {
+        guard beaconsEnabled, discoveryEnabled, listenPort != 0 else { return [] }
+        if let next = nextBeacon, now.monotonic < next { return [] }
+        let jitter = UInt64(Double(limits.beaconIntervalMilliseconds) * (0.75 + 0.5 * randomUnit()))
+        nextBeacon = now.monotonic.adding(milliseconds: jitter)
+        guard let beacon = try? BeaconSigning.beacon(from: identity, listenPort: listenPort, capabilities: hello.capabilities, now: now.wall) else {
+            return []
+        }
+        discoveryCounters.beaconsSent += 1
+        return [.beacon(beacon.encoded())]
+    }
+
+    // MARK: Peer exchange and announces
+
+    /// A link came up: tell the peer the endpoints we know (discovery on) and the records we know.
+    func introduce(on session: LinkSession, now: CoreTime) {
+        sendEndpoints(on: session, now: now)
+        guard session.capabilities.contains(.announce) else { return }
+        session.send(.announce(hopsLeft: limits.announceHopLimit, record: record.encoded()))
+        let recent = directorySources.sorted { $0.value.at > $1.value.at }.prefix(limits.announcesOnLinkUpMax)
+        for (peer, _) in recent where peer != session.peer {
+            if let stored = try? store.identity(for: peer) {
+                session.send(.announce(hopsLeft: limits.announceHopLimit / 2, record: stored))
+            }
+        }
+    }
+
+    /// Endpoints of linked peers that accept links, for one peer: never its own.
+    func sendEndpoints(on session: LinkSession, now: CoreTime) {
+        guard discoveryEnabled, session.capabilities.contains(.exchange) else { return }
+        session.lastExchange = now.monotonic
+        var entries: [EndpointEntry] = []
+        for other in establishedSessions where other !== session && entries.count < WireLimits.endpointsPerFrameMax {
+            guard let peer = other.peer, other.peerListenPort != 0,
+                  let ip = EndpointEntry.ipv4(LinkSession.host(of: other.endpoint)) else { continue }
+            let entry = EndpointEntry(address: peer, ip: ip, port: other.peerListenPort)
+            if entry.isUsable { entries.append(entry) }
+        }
+        if !entries.isEmpty { session.send(.endpoints(entries)) }
+    }
+
+    func receiveEndpoints(_ entries: [EndpointEntry], on session: LinkSession, now: CoreTime) {
+        guard discoveryEnabled, session.exchangeBudget.take(now: now.monotonic) else {
+            discoveryCounters.exchangeRejected += 1
+            return
+        }
+        discoveryCounters.exchangesHeard += 1
+        for entry in entries {
+            guard entry.isUsable, entry.address != address, entry.address != session.peer else {
+                discoveryCounters.exchangeRejected += 1
+                continue
+            }
+            connections.learn(host: entry.host, port: entry.port, peer: entry.address, by: .exchange, now: now.monotonic, limits: limits)
+        }
+    }
+
+    /// An identity record spreading through the mesh: checked (signature, expiry), kept if it is
+    /// newer than what we have, and passed on with one hop less. Nothing old is ever passed on, so
+    /// an announce stops where it is already known.
+    func receiveAnnounce(_ bytes: [UInt8], hopsLeft: UInt8, on session: LinkSession, now: CoreTime, actions: inout [CoreAction]) {
+        guard session.announceBudget.take(now: now.monotonic) else {
+            discoveryCounters.announcesRejected += 1
+            return
+        }
+        guard let identity = try? VerifiedIdentity(encoded: bytes, now: now.wall) else {
+            discoveryCounters.announcesRejected += 1
+            return
+        }
+        let peer = identity.address
+        guard peer != address else { return }
+        let stored: Bool
+        do { stored = try store.putIdentity(bytes, for: peer) } catch {
+            return actions.append(.storeFailed("keeping the announced record of \(peer.text): \(error)"))
+        }
+        guard stored else { return }
+        discoveryCounters.announcesLearnt += 1
+        directorySources[peer] = (.announce, now.wall)
+        guard hopsLeft > 1 else { return }
+        for other in establishedSessions where other !== session && other.capabilities.contains(.announce) && other.peer != peer {
+            other.send(.announce(hopsLeft: hopsLeft - 1, record: bytes))
+            emitOutput(other, now: now, into: &actions)
+        }
+    }
+
+    /// Periodic peer exchange and stale endpoints, from the timers.
+    func discoveryTimers(now: CoreTime, actions: inout [CoreAction]) {
+        for session in establishedSessions {
+            if let last = session.lastExchange, now.monotonic.since(last) < limits.exchangeIntervalMilliseconds { continue }
+            sendEndpoints(on: session, now: now)
+            emitOutput(session, now: now, into: &actions)
+        }
+    }
+
+    // MARK: Directory
+
+    /// Identity records known, newest first, with how each was learnt, for `ferry directory`.
+    public func directory(limit: Int) throws -> [DirectoryEntry] {
+        try store.identities(limit: limit).map { stored in
+            let source = directorySources[stored.address]
+            return DirectoryEntry(
+                address: stored.address, record: stored.record, updated: stored.updated,
+                source: source?.source ?? .stored)
+        }
+    }
+
+    /// Notes how a record was learnt (hello or message); announces note themselves.
+    func noteRecord(_ peer: Address, from source: DirectorySource, now: CoreTime) {
+        if directorySources[peer] == nil || source != .message { directorySources[peer] = (source, now.wall) }
+    }
+}
+
+/// One record of `ferry directory`.
+public struct DirectoryEntry: Sendable, Equatable {
+    public var address: Address
+    public var record: [UInt8]
+    /// When this node stored it.
+    public var updated: Timestamp
+    public var source: DirectorySource
+}
+
+/// Beacon budgets per source host and in all, so a flood from one host costs few verifications
+/// and cannot crowd out the others.
+struct BeaconBudgets {
+    private var total: TokenBucket?
+    private var bySource: [String: TokenBucket] = [:]
+    private var order: [String] = []
+
+    mutating func take(host: String, now: MonotonicTime, limits: CoreLimits) -> Bool {
+        if total == nil { total = TokenBucket(perSecond: limits.beaconsPerSecond, burst: limits.beaconsBurst) }
+        if bySource[host] == nil {
+            if order.count >= limits.beaconSourcesMax { bySource[order.removeFirst()] = nil }
+            bySource[host] = TokenBucket(perSecond: limits.beaconsPerSourcePerSecond, burst: limits.beaconsPerSourceBurst)
+            order.append(host)
+        }
+        guard bySource[host]!.take(now: now) else { return false }
+        return total!.take(now: now)
+    }
+}
