@@ -32,19 +32,26 @@ static inline struct sockaddr *ferry_uv_sockaddr_mutable(struct sockaddr_storage
 
 /// Writes the numeric host (NUL-terminated) into `host` and the port in host byte order into
 /// `port`. Returns 0, or UV_EAFNOSUPPORT for anything but IPv4/IPv6, or a libuv error.
-static inline int ferry_uv_address_name(const struct sockaddr_storage *address,
-                                        char *host, size_t host_size, unsigned short *port) {
-    if (address->ss_family == AF_INET) {
+/// Takes a plain sockaddr because that is what libuv's UDP receive callback hands over.
+static inline int ferry_uv_sockaddr_name(const struct sockaddr *address,
+                                         char *host, size_t host_size, unsigned short *port) {
+    if (address->sa_family == AF_INET) {
         const struct sockaddr_in *v4 = (const struct sockaddr_in *)address;
         *port = ntohs(v4->sin_port);
         return uv_ip4_name(v4, host, host_size);
     }
-    if (address->ss_family == AF_INET6) {
+    if (address->sa_family == AF_INET6) {
         const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)address;
         *port = ntohs(v6->sin6_port);
         return uv_ip6_name(v6, host, host_size);
     }
     return UV_EAFNOSUPPORT;
+}
+
+/// `ferry_uv_sockaddr_name` for a sockaddr_storage filled by getsockname/getpeername.
+static inline int ferry_uv_address_name(const struct sockaddr_storage *address,
+                                        char *host, size_t host_size, unsigned short *port) {
+    return ferry_uv_sockaddr_name((const struct sockaddr *)address, host, host_size, port);
 }
 
 /// Size of sockaddr_storage as the `int` that uv_tcp_getsockname expects.

@@ -22,3 +22,6 @@ extension PipeListener: Sendable {}
 
 @available(*, unavailable, message: "loop-confined: use only on the thread that runs the Loop")
 extension LoopStream: Sendable {}
+
+@available(*, unavailable, message: "loop-confined: use only on the thread that runs the Loop")
+extension UDPSocket: Sendable {}

@@ -31,10 +31,15 @@ struct SocketAddress {
         var length = ferry_uv_sockaddr_storage_size()
         let status = withUnsafeMutablePointer(to: &storage) { fill(ferry_uv_sockaddr_mutable($0), &length) }
         guard status == 0 else { return nil }
+        return withUnsafePointer(to: storage) { name(of: ferry_uv_sockaddr($0)) }
+    }
+
+    /// The numeric (host, port) of an IPv4 or IPv6 socket address, or nil for any other family.
+    static func name(of address: UnsafePointer<sockaddr>) -> (host: String, port: UInt16)? {
         // INET6_ADDRSTRLEN is 46; 64 leaves room and keeps the buffer small.
         var name = [CChar](repeating: 0, count: 64)
         var port: UInt16 = 0
-        guard ferry_uv_address_name(&storage, &name, name.count, &port) == 0 else { return nil }
+        guard ferry_uv_sockaddr_name(address, &name, name.count, &port) == 0 else { return nil }
         let host = name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
         return (String(decoding: host, as: UTF8.self), port)
     }
