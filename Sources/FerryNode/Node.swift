@@ -31,6 +31,8 @@ public final class Node {
     var listenEndpoint: Endpoint?
     var control: ControlServer!
     var streams: [LinkID: TCPStream] = [:]
+    /// The LAN beacon socket, when beacons are on.
+    var beaconSocket: UDPSocket?
     /// Connect timeouts of the dials under way.
     var pendingDials: [DialID: LoopTimer] = [:]
     var nextLinkID: UInt64 = 1
@@ -134,6 +136,7 @@ public final class Node {
     /// Runs the loop until SIGINT/SIGTERM, then closes every handle and the store.
     public func run() throws {
         logger.notice("ferry node \(address) listening on \(listenEndpoint?.description ?? "(none)"), data \(config.dataDir.path)")
+        openBeacons()
         for seed in config.peers {
             core.addSeed(host: seed.endpoint.host, port: seed.endpoint.port, expected: seed.expected, now: now())
         }
@@ -158,6 +161,7 @@ public final class Node {
         listener?.close()
         control.close()
         for timer in pendingDials.values { timer.close() }
+        beaconSocket?.close()
         pendingDials = [:]
         for signal in signals { signal.close() }
         tickTimer.close()

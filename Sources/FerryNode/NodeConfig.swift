@@ -9,6 +9,8 @@ public struct NodeConfig: Sendable {
     /// Seeds to dial and keep dialling (`--peer`).
     public var peers: [PeerSeed]
     public var limits: CoreLimits
+    /// LAN beacons and peer exchange (`--no-discovery` turns them off; announces stay on).
+    public var discovery = true
 
     public init(dataDir: DataDirectory, listen: Endpoint?, peers: [PeerSeed], limits: CoreLimits = CoreLimits()) {
         self.dataDir = dataDir

@@ -22,6 +22,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Log level: \(RunCommand.logLevels.joined(separator: ", ")).")
     var logLevel: String = RunCommand.logLevelDefault
 
+    @Flag(help: "Link only to --peer seeds and whoever dials in: no LAN beacons, no peer exchange.")
+    var noDiscovery = false
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("unknown log level '\(logLevel)'; use one of: \(Self.logLevels.joined(separator: ", "))")
@@ -37,8 +40,9 @@ struct RunCommand: ParsableCommand {
                 return handler
             }
             let logger = Logger(label: "ferry")
-            let config = NodeConfig(
+            var config = NodeConfig(
                 dataDir: data.directory, listen: try Endpoint(parsing: listen), peers: try peer.map { try PeerSeed(parsing: $0) })
+            config.discovery = !noDiscovery
             let node = try Node(config: config, logger: logger)
             // Written once the node holds the data directory's lock, so a second `ferry run`
             // that is refused cannot overwrite the arguments of the one that runs.
@@ -54,6 +58,7 @@ struct RunCommand: ParsableCommand {
     private func recordedArguments(_ config: NodeConfig) -> [String] {
         var arguments = ["--data", config.dataDir.path, "--listen", listen] + peer.flatMap { ["--peer", $0] }
         if logLevel != Self.logLevelDefault { arguments += ["--log-level", logLevel] }
+        if noDiscovery { arguments.append("--no-discovery") }
         return arguments
     }
 }
