@@ -50,6 +50,8 @@ public struct ControlReply: Codable, Sendable, Equatable {
     /// hops, as its proof reports.
     public var path: String?
     public var hops: Int?
+    /// `directory`: identity records known (at most 1000, most recently learnt first).
+    public var directory: [DirectoryItem]?
     /// `outbox`: own messages not yet delivered (the oldest, at most 1000), and how many there are.
     public var outbox: [OutboxItem]?
     public var outboxTotal: Int?
@@ -76,6 +78,8 @@ public struct NodeStatus: Codable, Sendable, Equatable {
     public var relay: Int
     /// What peers made the node refuse or ignore since it started.
     public var refusals: RefusalCounts?
+    /// LAN beacons, peer exchange and announces since start.
+    public var discovery: DiscoveryStatus?
     /// Bytes of relay copies held for others, and the quota they live under.
     public var relayBytes: Int?
     public var relayQuotaBytes: Int?
@@ -226,5 +230,60 @@ public struct OutboxItem: Codable, Sendable, Equatable {
         self.copiesOut = copiesOut
         self.lastOfferedMs = lastOfferedMs
         self.inflightLinks = inflightLinks
+    }
+}
+
+/// `ferry status --json` `discovery`: whether it is on, and what it did since start.
+public struct DiscoveryStatus: Codable, Sendable, Equatable {
+    /// Beacons and peer exchange on (`--no-discovery` turns them off).
+    public var enabled: Bool
+    /// Beacons on (discovery on, and a LAN address to be reached at).
+    public var beacons: Bool
+    public var beaconsSent: Int
+    public var beaconsHeard: Int
+    public var beaconsRejected: Int
+    public var exchangesHeard: Int
+    public var exchangeRejected: Int
+    public var announcesLearnt: Int
+    public var announcesRejected: Int
+    /// Endpoints known: seeds and those learnt from beacons and peers.
+    public var knownEndpoints: Int
+
+    public init(
+        enabled: Bool, beacons: Bool, beaconsSent: Int, beaconsHeard: Int, beaconsRejected: Int, exchangesHeard: Int,
+        exchangeRejected: Int, announcesLearnt: Int, announcesRejected: Int, knownEndpoints: Int
+    ) {
+        self.enabled = enabled
+        self.beacons = beacons
+        self.beaconsSent = beaconsSent
+        self.beaconsHeard = beaconsHeard
+        self.beaconsRejected = beaconsRejected
+        self.exchangesHeard = exchangesHeard
+        self.exchangeRejected = exchangeRejected
+        self.announcesLearnt = announcesLearnt
+        self.announcesRejected = announcesRejected
+        self.knownEndpoints = knownEndpoints
+    }
+}
+
+/// `ferry directory`: one identity record this node knows, so its address can be sent to.
+public struct DirectoryItem: Codable, Sendable, Equatable {
+    public var address: String
+    /// Contact name, if it is a contact.
+    public var name: String?
+    /// How it was learnt: `hello` (a link), `announce` (spread through the mesh), `message` (inside a
+    /// message), `stored` (from before this start).
+    public var how: String
+    /// When it was learnt (or stored), ms since the epoch.
+    public var learntAtMs: UInt64
+    /// When the record expires.
+    public var expiresAtMs: UInt64
+
+    public init(address: String, name: String?, how: String, learntAtMs: UInt64, expiresAtMs: UInt64) {
+        self.address = address
+        self.name = name
+        self.how = how
+        self.learntAtMs = learntAtMs
+        self.expiresAtMs = expiresAtMs
     }
 }

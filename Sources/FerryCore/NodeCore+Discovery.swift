@@ -54,6 +54,9 @@ extension NodeCore {
         ).map { .dial($0) }
     }
 
+    /// Endpoints known (seeds and learnt), for `ferry status`.
+    public var knownEndpointCount: Int { connections.endpoints.count }
+
     /// Configured seeds that are not linked, for `ferry peers`.
     public var seedSummaries: [SeedSummary] {
         let linked = connectedPeers
@@ -170,13 +173,22 @@ extension NodeCore {
         }
         let peer = identity.address
         guard peer != address else { return }
-        let stored: Bool
-        do { stored = try store.putIdentity(bytes, for: peer) } catch {
+        // Passed on once per (address, created): a record we already hold (from the peer's own hello,
+        // say) still spreads the first time its announce comes by, an older one never does.
+        let announced = AnnouncedRecord(address: peer, created: identity.record.created)
+        guard !announcesSeen.contains(announced) else { return }
+        do {
+            if try store.putIdentity(bytes, for: peer) {
+                discoveryCounters.announcesLearnt += 1
+                directorySources[peer] = (.announce, now.wall)
+            } else if let held = try store.identity(for: peer), let current = try? IdentityRecord.decode(held),
+                      current.created > identity.record.created {
+                return  // older than what we hold: a rollback, never spread
+            }
+        } catch {
             return actions.append(.storeFailed("keeping the announced record of \(peer.text): \(error)"))
         }
-        guard stored else { return }
-        discoveryCounters.announcesLearnt += 1
-        directorySources[peer] = (.announce, now.wall)
+        announcesSeen.insert(announced)
         guard hopsLeft > 1 else { return }
         for other in establishedSessions where other !== session && other.capabilities.contains(.announce) && other.peer != peer {
             other.send(.announce(hopsLeft: hopsLeft - 1, record: bytes))
@@ -200,7 +212,7 @@ extension NodeCore {
         try store.identities(limit: limit).map { stored in
             let source = directorySources[stored.address]
             return DirectoryEntry(
-                address: stored.address, record: stored.record, updated: stored.updated,
+                address: stored.address, record: stored.record, updated: source?.at ?? stored.updated,
                 source: source?.source ?? .stored)
         }
     }
@@ -215,7 +227,7 @@ extension NodeCore {
 public struct DirectoryEntry: Sendable, Equatable {
     public var address: Address
     public var record: [UInt8]
-    /// When this node stored it.
+    /// When this node learnt it (this run), else when it was stored.
     public var updated: Timestamp
     public var source: DirectorySource
 }
@@ -236,5 +248,24 @@ struct BeaconBudgets {
         }
         guard bySource[host]!.take(now: now) else { return false }
         return total!.take(now: now)
+    }
+}
+
+/// An announce passed on: each (address, created) once.
+struct AnnouncedRecord: Hashable {
+    let address: Address
+    let created: Timestamp
+}
+
+/// The announces a node has passed on, bounded: forgetting one only lets it be passed on once more.
+struct AnnouncesSeen {
+    private var seen: Set<AnnouncedRecord> = []
+    static let capacity = 65_536
+
+    func contains(_ record: AnnouncedRecord) -> Bool { seen.contains(record) }
+
+    mutating func insert(_ record: AnnouncedRecord) {
+        if seen.count >= Self.capacity { seen.removeAll() }
+        seen.insert(record)
     }
 }

@@ -45,6 +45,8 @@ public final class NodeCore {
     var beaconBudgets = BeaconBudgets()
     /// How each identity record in the directory was learnt, since start.
     var directorySources: [Address: (source: DirectorySource, at: Timestamp)] = [:]
+    /// Announces passed on, so each spreads once.
+    var announcesSeen = AnnouncesSeen()
     /// What discovery did, for `ferry status --json`.
     public internal(set) var discoveryCounters = DiscoveryCounters()
     /// When each own message was last offered, for `ferry outbox` (memory only).

@@ -20,7 +20,8 @@ extension Node {
             case "wait": try handleWait(request, from: session)
             case "inbox": startListing(request, for: session)
             case "outbox": try replyOutbox(request, to: session)
-            default: reply(.failure("unknown request '\(SafeText.escaped(request.op, maxScalars: 40))'; this node knows status, peers, send, wait, inbox, outbox"), to: session)
+            case "directory": try replyDirectory(to: session)
+            default: reply(.failure("unknown request '\(SafeText.escaped(request.op, maxScalars: 40))'; this node knows status, peers, send, wait, inbox, outbox, directory"), to: session)
             }
         } catch let error as NodeError {
             reply(.failure(error.description), to: session)
@@ -52,6 +53,12 @@ extension Node {
             handshakesEvicted: counters.handshakesEvicted, linksRefused: counters.linksRefused,
             pingsIgnored: counters.pingsIgnored, invalidEnvelopes: counters.invalidEnvelopes,
             framesTimedOut: counters.framesTimedOut, logLinesSuppressed: logLimiter.suppressedTotal)
+        let found = core.discoveryCounters
+        status.discovery = DiscoveryStatus(
+            enabled: core.discoveryEnabled, beacons: core.beaconsEnabled, beaconsSent: found.beaconsSent,
+            beaconsHeard: found.beaconsHeard, beaconsRejected: found.beaconsRejected, exchangesHeard: found.exchangesHeard,
+            exchangeRejected: found.exchangeRejected, announcesLearnt: found.announcesLearnt,
+            announcesRejected: found.announcesRejected, knownEndpoints: core.knownEndpointCount)
         answer.status = status
         reply(answer, to: session)
     }
@@ -165,6 +172,19 @@ extension Node {
                 lastOfferedMs: entry.lastOffered?.milliseconds, inflightLinks: entry.inflightLinks)
         }
         answer.outboxTotal = try store.counts().outboxPending
+        reply(answer, to: session)
+    }
+
+    /// Identity records known: `ferry directory`.
+    private func replyDirectory(to session: ControlSession) throws {
+        let contacts = try? contactCache.current()
+        var answer = ControlReply(ok: true)
+        answer.directory = try core.directory(limit: Self.outboxListMax).map { entry in
+            let expires = (try? IdentityRecord.decode(entry.record))?.expires.milliseconds ?? 0
+            return DirectoryItem(
+                address: entry.address.text, name: contacts?.name(for: entry.address), how: entry.source.rawValue,
+                learntAtMs: entry.updated.milliseconds, expiresAtMs: expires)
+        }
         reply(answer, to: session)
     }
 

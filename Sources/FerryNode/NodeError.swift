@@ -47,7 +47,7 @@ public enum NodeError: Error, CustomStringConvertible {
         case .badEndpoint(let text):
             return "'\(text)' is not HOST:PORT (for example 127.0.0.1:7000)"
         case .unknownContact(let name) where Address(text: name.lowercased()) != nil:
-            return "no identity is known for address \(name); add its card with: ferry contacts add NAME CARD"
+            return "address \(name) is not known yet: it becomes sendable once its announce reaches this node (see ferry directory), or add its card with: ferry contacts add NAME CARD"
         case .unknownContact(let name):
             return "unknown recipient '\(name)'; add it with: ferry contacts add \(name) CARD (or give a contact's address, or a unique start of it of 8 or more hex characters, or the full 32-character address of a peer met before)"
         case .badCard(let reason):

@@ -11,7 +11,7 @@ struct Ferry: ParsableCommand {
         version: FerryVersion,
         subcommands: [
             InitCommand.self, IdCommand.self, ContactsCommand.self, RunCommand.self, SendCommand.self,
-            InboxCommand.self, OutboxCommand.self, StatusCommand.self, PeersCommand.self, DemoCommand.self,
+            InboxCommand.self, OutboxCommand.self, DirectoryCommand.self, StatusCommand.self, PeersCommand.self, DemoCommand.self,
         ]
     )
 }

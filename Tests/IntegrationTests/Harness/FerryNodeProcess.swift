@@ -21,6 +21,11 @@ final class FerryNodeProcess {
     private(set) var peers: [String] = []
     private(set) var child: ChildProcess?
     private(set) var starts = 0
+    /// Wraps the `ferry run` command line, e.g. to start it inside a network namespace; its control
+    /// socket is a file, so the test still talks to it from here.
+    var launcher: ((_ executable: String, _ arguments: [String]) throws -> (String, [String]))?
+    /// Extra `ferry run` flags (`--no-discovery`, say).
+    var extraRunArguments: [String] = []
     /// The port the running node reported in `status`.
     private(set) var port: UInt16?
 
@@ -43,7 +48,8 @@ final class FerryNodeProcess {
     var endpoint: String {
         get throws {
             guard let port else { throw HarnessError("\(name) has not started yet") }
-            return "127.0.0.1:\(port)"
+            let host = listen.split(separator: ":").dropLast().joined(separator: ":")
+            return "\(host.isEmpty || host == "0.0.0.0" ? "127.0.0.1" : host):\(port)"
         }
     }
 
@@ -63,9 +69,11 @@ final class FerryNodeProcess {
         if let peers { self.peers = peers }
         starts += 1
         appendToLog("=== harness: start \(starts) of \(name): listen \(self.listen), peers \(self.peers)")
-        let arguments = ["run", "--data", dataDir, "--listen", self.listen, "--log-level", "debug"] + self.peers.flatMap { ["--peer", $0] }
+        let arguments = ["run", "--data", dataDir, "--listen", self.listen, "--log-level", "debug"]
+            + self.peers.flatMap { ["--peer", $0] } + extraRunArguments
+        let (executable, wrapped) = try launcher?(try Harness.ferry(), arguments) ?? (try Harness.ferry(), arguments)
         let started = try ChildProcess(
-            executable: try Harness.ferry(), arguments: arguments, stdinPath: nil, stdoutPath: logPath, stderrPath: logPath)
+            executable: executable, arguments: wrapped, stdinPath: nil, stdoutPath: logPath, stderrPath: logPath)
         child = started
         try waitUntil("\(name) answers status on its control socket", seconds: Harness.nodeStartSecondsMax) {
             if let ended = started.poll() { throw HarnessError("\(name) exited during start (\(ended))") }
@@ -77,7 +85,8 @@ final class FerryNodeProcess {
         }
         self.port = port
         // A restart must come back on the same port, so later peers can keep dialling it.
-        self.listen = "127.0.0.1:\(port)"
+        let host = self.listen.split(separator: ":").dropLast().joined(separator: ":")
+        self.listen = "\(host.isEmpty ? "127.0.0.1" : host):\(port)"
     }
 
     /// SIGTERM by pid; waits for a clean exit (SIGKILL after the grace period). Returns how it ended.
