@@ -44,6 +44,13 @@ public struct CoreLimits: Sendable {
     public var relayBytesMax = 256 << 20
     public var relayBytesPerOriginMax = 32 << 20
     public var relayBytesPerDestinationMax = 32 << 20
+    /// Coordinator mailboxes (the `mailbox` custody kind): bytes in all and for one address.
+    public var mailboxBytesMax = 1 << 30
+    public var mailboxBytesPerAddressMax = 64 << 20
+    /// A message handed to a coordinator is also released into the mesh when no proof has come
+    /// within this time (or at once if the coordinator link drops first).
+    public var coordinatorReleaseMilliseconds: UInt64 = 3_000
+
     /// Spray-and-wait: the copy budget a new message starts with. A holder with more than one copy
     /// hands half on to a relay; with one it waits to meet the destination.
     public var sprayCopiesInitial: UInt16 = 8

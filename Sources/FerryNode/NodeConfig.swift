@@ -11,6 +11,10 @@ public struct NodeConfig: Sendable {
     public var limits: CoreLimits
     /// LAN beacons and peer exchange (`--no-discovery` turns them off; announces stay on).
     public var discovery = true
+    /// Coordinators to use while they are up (`--coordinator [ADDRESS@]HOST:PORT`).
+    public var coordinators: [PeerSeed] = []
+    /// A plain node, or a coordinator (`ferry coordinator`).
+    public var role: NodeRole = .node
 
     public init(dataDir: DataDirectory, listen: Endpoint?, peers: [PeerSeed], limits: CoreLimits = CoreLimits()) {
         self.dataDir = dataDir
@@ -46,4 +50,10 @@ public struct PeerSeed: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { expected.map { "\($0)@\(endpoint)" } ?? endpoint.description }
+}
+
+/// What a process is: a node of the mesh, or a coordinator serving mailboxes and a directory.
+public enum NodeRole: String, Sendable {
+    case node
+    case coordinator
 }
