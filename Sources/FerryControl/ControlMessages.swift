@@ -80,6 +80,12 @@ public struct NodeStatus: Codable, Sendable, Equatable {
     public var refusals: RefusalCounts?
     /// LAN beacons, peer exchange and announces since start.
     public var discovery: DiscoveryStatus?
+    /// `node` or `coordinator`.
+    public var role: String?
+    /// The coordinators this node uses (`--coordinator`), up or down.
+    public var coordinators: [CoordinatorInfo]?
+    /// On a coordinator: its mailboxes, in all and for the addresses with the most.
+    public var mailboxes: MailboxStatus?
     /// Bytes of relay copies held for others, and the quota they live under.
     public var relayBytes: Int?
     public var relayQuotaBytes: Int?
@@ -285,5 +291,60 @@ public struct DirectoryItem: Codable, Sendable, Equatable {
         self.how = how
         self.learntAtMs = learntAtMs
         self.expiresAtMs = expiresAtMs
+    }
+}
+
+/// `ferry status --json` `coordinators`: one configured coordinator.
+public struct CoordinatorInfo: Codable, Sendable, Equatable {
+    public var endpoint: String
+    /// Its address, once known (pinned, or learnt at the first link).
+    public var address: String
+    /// `up` or `down`.
+    public var state: String
+    /// Since when it has been up, ms since the epoch (absent while down).
+    public var sinceMs: UInt64?
+    /// Own messages handed to it since this node started.
+    public var handed: Int
+    /// Why the last dial or link failed, while down.
+    public var lastError: String?
+
+    public init(endpoint: String, address: String, state: String, sinceMs: UInt64?, handed: Int, lastError: String?) {
+        self.endpoint = endpoint
+        self.address = address
+        self.state = state
+        self.sinceMs = sinceMs
+        self.handed = handed
+        self.lastError = lastError
+    }
+}
+
+/// `ferry status --json` `mailboxes` (a coordinator): messages and bytes held, in all and per address.
+public struct MailboxStatus: Codable, Sendable, Equatable {
+    public var messages: Int
+    public var bytes: Int
+    public var quotaBytes: Int
+    public var quotaBytesPerAddress: Int
+    /// The addresses with the most bytes waiting (at most 32).
+    public var addresses: [MailboxInfo]
+
+    public init(messages: Int, bytes: Int, quotaBytes: Int, quotaBytesPerAddress: Int, addresses: [MailboxInfo]) {
+        self.messages = messages
+        self.bytes = bytes
+        self.quotaBytes = quotaBytes
+        self.quotaBytesPerAddress = quotaBytesPerAddress
+        self.addresses = addresses
+    }
+}
+
+/// One address's mailbox on a coordinator.
+public struct MailboxInfo: Codable, Sendable, Equatable {
+    public var address: String
+    public var messages: Int
+    public var bytes: Int
+
+    public init(address: String, messages: Int, bytes: Int) {
+        self.address = address
+        self.messages = messages
+        self.bytes = bytes
     }
 }

@@ -40,6 +40,8 @@ struct KnownEndpoint {
     var peer: Address?
     let pinned: Bool
     let isSeed: Bool
+    /// A configured coordinator (`--coordinator`): dialled like a seed, shown in status.
+    var isCoordinator = false
     var foundBy: FoundBy
     var lastHeard: MonotonicTime
     var state: State = .idle
@@ -68,9 +70,10 @@ struct Connections {
     private var nextDial: UInt64 = 1
 
     /// A seed from the configuration: dialled until linked, forever.
-    mutating func addSeed(host: String, port: UInt16, expected: Address?, now: MonotonicTime) {
+    mutating func addSeed(host: String, port: UInt16, expected: Address?, coordinator: Bool = false, now: MonotonicTime) {
         var endpoint = KnownEndpoint(
             host: host, port: port, peer: expected, pinned: expected != nil, isSeed: true, foundBy: .seed, lastHeard: now)
+        endpoint.isCoordinator = coordinator
         if let existing = endpoints[endpoint.key] { endpoint.state = existing.state }
         endpoints[endpoint.key] = endpoint
     }

@@ -47,6 +47,10 @@ public struct CoreLimits: Sendable {
     /// Coordinator mailboxes (the `mailbox` custody kind): bytes in all and for one address.
     public var mailboxBytesMax = 1 << 30
     public var mailboxBytesPerAddressMax = 64 << 20
+    /// Keepalive and idle timeout on links to coordinators: shorter, so one that is down is noticed
+    /// within seconds (a refused connect or a lost link is noticed at once anyway).
+    public var coordinatorKeepaliveMilliseconds: UInt64 = 2_000
+    public var coordinatorIdleTimeoutMilliseconds: UInt64 = 6_000
     /// A message handed to a coordinator is also released into the mesh when no proof has come
     /// within this time (or at once if the coordinator link drops first).
     public var coordinatorReleaseMilliseconds: UInt64 = 3_000

@@ -3,7 +3,7 @@ import FerryWire
 
 /// What this node holds for others, under the relay quotas (CoreLimits): a stranger can fill only
 /// its share, and own messages are never evicted. Decisions only; the store does the bookkeeping,
-/// `RelayUsage` the sums.
+/// `CustodySums` the sums.
 struct Custody {
     let store: MessageStore
     let limits: CoreLimits
@@ -17,9 +17,23 @@ struct Custody {
         case overQuota(String)
     }
 
+    /// Takes a mailbox copy on a coordinator: within the quota per address and in all, never by
+    /// evicting someone else's mail (a flood for one address is refused, `quota`).
+    func holdMailbox(_ message: HeldMessage, usage: inout CustodySums) throws -> Outcome {
+        if usage.contains(message.key) { return .alreadyHeld }
+        let forAddress = usage.bytes(forDestination: message.destination)
+        if forAddress + message.size > limits.mailboxBytesPerAddressMax {
+            return .overQuota("the mailbox of \(message.destination.text) holds \(forAddress) bytes already")
+        }
+        if usage.totalBytes + message.size > limits.mailboxBytesMax { return .overQuota("the mailboxes are full") }
+        guard let stored = try store.hold(message) else { return .alreadyHeld }
+        usage.add(stored)
+        return .stored(stored, evicted: [])
+    }
+
     /// Takes a relay copy if the quotas allow, evicting relay copies (nearest expiry, most copies
     /// spent) when only the total is full.
-    func holdRelay(_ message: HeldMessage, usage: inout RelayUsage) throws -> Outcome {
+    func holdRelay(_ message: HeldMessage, usage: inout CustodySums) throws -> Outcome {
         if usage.contains(message.key) { return .alreadyHeld }
         let size = message.size
         if let origin = message.origin, usage.bytes(fromOrigin: origin) + size > limits.relayBytesPerOriginMax {
@@ -55,17 +69,38 @@ struct Custody {
 enum Offer: Equatable {
     /// The peer is the destination: send it as it is.
     case direct
+    /// The peer is a coordinator that keeps the destination's mail: hand it a mailbox copy.
+    case handoff
     /// Hand `give` of our copies to a relay and keep `keep`.
     case spray(give: UInt16, keep: UInt16)
 }
 
-/// The routing rules, pure: direct to the destination always; to a relay only with more than one
-/// copy to share, hops left, never back to where it came from, never expired or delivered.
+/// What a peer is to one message's routing.
+struct PeerRole {
+    /// The peer is a coordinator.
+    var isCoordinator = false
+    /// It is one of the message's destination's home coordinators.
+    var isHome = false
+}
+
+/// The routing rules, pure (DESIGN.md §Routing: direct, coordinator, mesh): direct to the
+/// destination always; an own message to the destination's home coordinators; mailbox copies only
+/// to the destination or between coordinators; to a relay only while the mesh is allowed for the
+/// message, with more than one copy to share, hops left, never back to where it came from, never
+/// expired or delivered.
 enum Router {
-    static func offer(_ message: HeldMessage, to peer: Address, capabilities: Hello.Capabilities, now: Timestamp) -> Offer? {
+    static func offer(
+        _ message: HeldMessage, to peer: Address, capabilities: Hello.Capabilities, now: Timestamp,
+        role: PeerRole = PeerRole(), meshAllowed: Bool = true
+    ) -> Offer? {
         guard message.isPending, message.expiresAt > now, canCrossALink(message) else { return nil }
         if message.destination == peer { return .direct }
-        guard capabilities.contains(.relay), message.origin != peer, message.copies > 1 else { return nil }
+        switch message.kind {
+        case .mailbox: return role.isCoordinator && message.origin != peer ? .handoff : nil
+        case .own where role.isHome: return .handoff
+        case .own, .relay: break
+        }
+        guard meshAllowed, !role.isCoordinator, capabilities.contains(.relay), message.origin != peer, message.copies > 1 else { return nil }
         // The relay must be able to cross one more link itself, to the destination.
         guard hopsLeftOnTheWire(message) > 1 else { return nil }
         let give = message.copies / 2
@@ -90,7 +125,7 @@ enum Router {
         var envelope = try Envelope.decode(message.envelope)
         envelope.hopsLeft = hopsLeftOnTheWire(message)
         switch offer {
-        case .direct: envelope.copies = 1
+        case .direct, .handoff: envelope.copies = 1
         case .spray(let give, _): envelope.copies = give
         }
         return envelope.encoded()

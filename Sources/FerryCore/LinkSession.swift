@@ -75,6 +75,8 @@ final class LinkSession {
     private(set) var establishedAt: CoreTime?
     /// What the peer said it can do; empty until its hello.
     private(set) var capabilities: Hello.Capabilities = []
+    /// The peer said it is a coordinator (hello flag).
+    private(set) var peerIsCoordinator = false
     /// The port the peer said it accepts links on (0: none), for peer exchange.
     private(set) var peerListenPort: UInt16 = 0
     /// Peer exchange and announces this peer may still send before it is over its rate.
@@ -194,6 +196,7 @@ final class LinkSession {
         establishedAt = now
         capabilities = hello.capabilities
         peerListenPort = hello.listenPort
+        peerIsCoordinator = hello.flags & Hello.flagCoordinator != 0
         return identity
     }
 

@@ -32,9 +32,11 @@ public struct DiscoveryCounters: Sendable, Equatable {
 extension NodeCore {
     // MARK: Seeds and dials
 
-    /// A `--peer` seed: dialled until linked, and again whenever its link ends.
-    public func addSeed(host: String, port: UInt16, expected: Address?, now: CoreTime) {
-        connections.addSeed(host: host, port: port, expected: expected, now: now.monotonic)
+    /// A `--peer` seed (or, with `coordinator`, a `--coordinator`): dialled until linked, and again
+    /// whenever its link ends. A coordinator given with its address joins the ring at once.
+    public func addSeed(host: String, port: UInt16, expected: Address?, coordinator: Bool = false, now: CoreTime) {
+        connections.addSeed(host: host, port: port, expected: expected, coordinator: coordinator, now: now.monotonic)
+        if coordinator, let expected { ring.add(expected) }
     }
 
     /// The driver could not connect a dial.
@@ -122,7 +124,9 @@ extension NodeCore {
         sendEndpoints(on: session, now: now)
         guard session.capabilities.contains(.announce) else { return }
         session.send(.announce(hopsLeft: limits.announceHopLimit, record: record.encoded()))
-        let recent = directorySources.sorted { $0.value.at > $1.value.at }.prefix(limits.announcesOnLinkUpMax)
+        // A coordinator serves the directory: it tells a newcomer more of what it knows.
+        let count = isCoordinator ? limits.announcesOnLinkUpMax * 4 : limits.announcesOnLinkUpMax
+        let recent = directorySources.sorted { $0.value.at > $1.value.at }.prefix(count)
         for (peer, _) in recent where peer != session.peer {
             if let stored = try? store.identity(for: peer) {
                 session.send(.announce(hopsLeft: limits.announceHopLimit / 2, record: stored))
@@ -132,7 +136,8 @@ extension NodeCore {
 
     /// Endpoints of linked peers that accept links, for one peer: never its own.
     func sendEndpoints(on session: LinkSession, now: CoreTime) {
-        guard discoveryEnabled, session.capabilities.contains(.exchange) else { return }
+        // A coordinator serves endpoints of the nodes linked to it even though it dials none itself.
+        guard discoveryEnabled || isCoordinator, session.capabilities.contains(.exchange) else { return }
         session.lastExchange = now.monotonic
         var entries: [EndpointEntry] = []
         for other in establishedSessions where other !== session && entries.count < WireLimits.endpointsPerFrameMax {

@@ -49,7 +49,8 @@ extension NodeCore {
         do { opened = try EnvelopeSeal.open(envelope, as: identity, senders: senders) } catch {
             return try refuseInvalid(envelope, from: peer, on: session, error, actions: &actions)
         }
-        let path: DeliveryPath = peer == opened.sender.address && opened.hops == 1 ? .direct : .mesh
+        let path: DeliveryPath = session.peerIsCoordinator
+            ? .coordinator : peer == opened.sender.address && opened.hops == 1 ? .direct : .mesh
         let proof = DeliveryProof(id: envelope.id, ackSecret: opened.content.ackSecret, hops: opened.hops, path: ProofPath(path))
         do {
             try accept(opened, envelope: envelope, path: path, now: now, actions: &actions)
@@ -94,12 +95,17 @@ extension NodeCore {
         guard envelope.hopsLeft >= 1 else { return session.send(.refuse(id: id, reason: .hopLimit)) }
         // Not a size any sealed message has: it cannot be a message, so it takes no room.
         guard EnvelopeSeal.isPaddedSealedSize(envelope.sealed.count) else { return session.send(.refuse(id: id, reason: .invalid)) }
+        // A coordinator keeps it in the destination's mailbox; a node carries a relay copy.
         let message = HeldMessage(
-            id: id, ackHash: envelope.ackHash, kind: .relay, destination: envelope.destination, envelope: bytes,
-            copies: max(1, envelope.copies), hopsLeft: envelope.hopsLeft, createdAt: envelope.created,
+            id: id, ackHash: envelope.ackHash, kind: isCoordinator ? .mailbox : .relay, destination: envelope.destination,
+            envelope: bytes, copies: max(1, envelope.copies), hopsLeft: envelope.hopsLeft, createdAt: envelope.created,
             expiresAt: envelope.expires, receivedAt: now.wall, origin: peer)
         let outcome: Custody.Outcome
-        do { outcome = try custody.holdRelay(message, usage: &relayUsage) } catch {
+        do {
+            outcome = isCoordinator
+                ? try custody.holdMailbox(message, usage: &mailboxUsage)
+                : try custody.holdRelay(message, usage: &relayUsage)
+        } catch {
             return unavailable(envelope, on: session, error, actions: &actions)
         }
         switch outcome {

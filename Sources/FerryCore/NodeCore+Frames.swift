@@ -71,6 +71,7 @@ extension NodeCore {
         refill(session, now: now, actions: &actions)
         startSync(on: session, now: now, actions: &actions)
         introduce(on: session, now: now)
+        if session.peerIsCoordinator && !isCoordinator { coordinatorLinked(session, now: now, actions: &actions) }
     }
 
     /// The next hop stored the message durably: the copies handed on are its now.

@@ -32,11 +32,11 @@ extension NodeCore {
     func spread(_ message: HeldMessage, now: CoreTime, actions: inout [CoreAction]) {
         for session in establishedSessions {
             guard let peer = session.peer, peer != message.origin, !session.peerHolds.contains(message.key),
-                  let offer = Router.offer(message, to: peer, capabilities: session.capabilities, now: now.wall)
+                  let offer = offer(for: message, on: session, now: now)
             else { continue }
             switch offer {
             case .direct: session.outboxExhausted = false
-            case .spray: enqueueSpray(message.key, on: session)
+            case .spray, .handoff: enqueueSpray(message.key, on: session)
             }
             refill(session, now: now, actions: &actions)
             emitOutput(session, now: now, into: &actions)
@@ -83,7 +83,7 @@ extension NodeCore {
                 guard hasRoom(session) else { break }
                 let key = message.key
                 if inflight[InflightKey(key: key, link: session.id)] == nil, !session.peerHolds.contains(key),
-                   Router.offer(message, to: peer, capabilities: session.capabilities, now: now.wall) == .direct {
+                   offer(for: message, on: session, now: now) == .direct {
                     if offer(message, .direct, on: session, now: now, actions: &actions) { sent += 1 }
                 }
                 session.offeredThroughSeq = message.seq
@@ -103,7 +103,7 @@ extension NodeCore {
             session.sprayQueued.remove(key)
             guard inflight[InflightKey(key: key, link: session.id)] == nil, !session.peerHolds.contains(key),
                   let message = try store.held(key),
-                  let offer = Router.offer(message, to: peer, capabilities: session.capabilities, now: now.wall)
+                  let offer = offer(for: message, on: session, now: now)
             else { continue }
             if self.offer(message, offer, on: session, now: now, actions: &actions) { sent += 1 }
         }
@@ -130,6 +130,7 @@ extension NodeCore {
         }
         session.send(.envelope(bytes))
         markInflight(message.key, on: session, bytes: bytes.count, given: given, kind: message.kind)
+        if offer == .handoff, let coordinator = session.peer { noteHandoff(message, to: coordinator, now: now) }
         if message.kind == .own { lastOffered[message.key] = now.wall }
         return true
     }

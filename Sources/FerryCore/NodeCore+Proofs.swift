@@ -31,6 +31,7 @@ extension NodeCore {
         if try store.markDelivered(key, at: now.wall, path: path, hops: proof.hops) {
             forgetHeld(key)
             clearInflightEverywhere(key)
+            handoffs[key] = nil
             if held.kind == .own { actions.append(.proofAccepted(proof.id, path: path, hops: proof.hops)) }
         }
         try rememberProof(proof, expiresAt: held.expiresAt, now: now)

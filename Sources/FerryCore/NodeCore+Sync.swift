@@ -16,7 +16,9 @@ extension NodeCore {
     }
 
     func startSync(on session: LinkSession, now: CoreTime, actions: inout [CoreAction]) {
-        guard session.outbound, session.capabilities.contains(.sync) else { return }
+        // Nodes reconcile with nodes and coordinators with coordinators: a node's store and a
+        // coordinator's mailboxes have little in common, and the cost follows the difference.
+        guard session.outbound, session.capabilities.contains(.sync), session.peerIsCoordinator == isCoordinator else { return }
         session.lastSync = now.monotonic
         for set in [SyncSet.messages, .proofs] where session.syncs[set] == nil {
             var reconciler = Reconciler(items: items(of: set))
@@ -72,10 +74,8 @@ extension NodeCore {
                 guard let key = index(set).key(for: id) else { continue }
                 switch set {
                 case .messages:
-                    guard let held = try store.held(key),
-                          let offer = Router.offer(held, to: peer, capabilities: session.capabilities, now: now.wall)
-                    else { continue }
-                    if case .spray = offer { enqueueSpray(key, on: session) } else { session.outboxExhausted = false }
+                    guard let held = try store.held(key), let offer = offer(for: held, on: session, now: now) else { continue }
+                    if offer == .direct { session.outboxExhausted = false } else { enqueueSpray(key, on: session) }
                 case .proofs:
                     guard let proof = try store.proof(key) else { continue }
                     session.send(.proof(DeliveryProof(id: proof.id, ackSecret: proof.ackSecret, hops: proof.hops, path: ProofPath(proof.path))))
@@ -99,13 +99,15 @@ extension NodeCore {
     func loadSyncSets(now: Timestamp) throws {
         heldSet = SyncIndex()
         proofSet = SyncIndex()
-        relayUsage = RelayUsage()
+        relayUsage = CustodySums(kind: .relay)
+        mailboxUsage = CustodySums(kind: .mailbox)
         var after: Int64 = 0
         for _ in 0..<Self.loadPassesMax {
             let batch = try store.pendingHeld(now: now, afterSeq: after, limit: Self.loadBatchMax)
             for held in batch {
                 heldSet.insert(held.key, at: held.createdAt)
                 relayUsage.add(held)
+                mailboxUsage.add(held)
             }
             guard let last = batch.last, batch.count == Self.loadBatchMax else { break }
             after = last.seq
@@ -127,6 +129,7 @@ extension NodeCore {
     func forgetHeld(_ key: CustodyKey) {
         heldSet.remove(key)
         relayUsage.remove(key)
+        mailboxUsage.remove(key)
         lastOffered[key] = nil
     }
 

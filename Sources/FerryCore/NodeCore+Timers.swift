@@ -30,6 +30,7 @@ extension NodeCore {
             connections.dropStale(now: now.monotonic, staleMilliseconds: limits.endpointStaleMilliseconds)
         }
         discoveryTimers(now: now, actions: &actions)
+        handoffTimers(now: now, actions: &actions)
         actions += dueDials(now: now)
         actions += beaconIfDue(now: now)
         return actions
@@ -47,7 +48,7 @@ extension NodeCore {
                 continue
             }
             consider(session.partialFrameSince?.adding(milliseconds: limits.frameCompletionMilliseconds + 1))
-            let quietLimit = session.pingOutstanding ? limits.idleTimeoutMilliseconds : limits.keepaliveIntervalMilliseconds
+            let quietLimit = session.pingOutstanding ? idleTimeout(session) : keepaliveInterval(session)
             consider(session.lastHeard.adding(milliseconds: quietLimit + 1))
             consider(session.lastSync?.adding(milliseconds: limits.syncIntervalMilliseconds))
             consider(session.lastExchange?.adding(milliseconds: limits.exchangeIntervalMilliseconds))
@@ -55,6 +56,7 @@ extension NodeCore {
         consider(nextRetry ?? now.monotonic)
         consider(nextHousekeeping ?? now.monotonic)
         consider(connections.nextDue)
+        consider(nextRelease)
         if beaconsEnabled && discoveryEnabled { consider(nextBeacon ?? now.monotonic) }
         return max(deadline, now.monotonic)
     }
@@ -68,9 +70,9 @@ extension NodeCore {
             counters.framesTimedOut += 1
             let message = "a frame took over \(limits.frameCompletionMilliseconds) ms (\(session.partialFrameBytes) bytes so far)"
             fail(session.id, LinkSession.Failure(reason: .protocolError, message: message), now: now, actions: &actions)
-        } else if quiet > limits.idleTimeoutMilliseconds {
+        } else if quiet > idleTimeout(session) {
             fail(session.id, LinkSession.Failure(reason: .idle, message: "no frame heard for \(quiet) ms"), now: now, actions: &actions)
-        } else if session.isEstablished, quiet > limits.keepaliveIntervalMilliseconds, !session.pingOutstanding {
+        } else if session.isEstablished, quiet > keepaliveInterval(session), !session.pingOutstanding {
             pingCounter += 1
             session.send(.ping(nonce: pingCounter))
             session.pingOutstanding = true
@@ -89,6 +91,16 @@ extension NodeCore {
         } catch {
             actions.append(.storeFailed("expiring old messages: \(error)"))
         }
+    }
+
+    /// A coordinator link is watched more closely: a coordinator that is down must be noticed fast,
+    /// since messages wait for it until then.
+    func keepaliveInterval(_ session: LinkSession) -> UInt64 {
+        session.peerIsCoordinator ? limits.coordinatorKeepaliveMilliseconds : limits.keepaliveIntervalMilliseconds
+    }
+
+    func idleTimeout(_ session: LinkSession) -> UInt64 {
+        session.peerIsCoordinator ? limits.coordinatorIdleTimeoutMilliseconds : limits.idleTimeoutMilliseconds
     }
 
     /// The longest the driver waits between ticks even with nothing due.

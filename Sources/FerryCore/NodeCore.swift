@@ -33,8 +33,10 @@ public final class NodeCore {
     /// The reconciliation sets: messages held (pending) and proofs remembered, by sync id.
     var heldSet = SyncIndex()
     var proofSet = SyncIndex()
-    /// Bytes of relay copies in all, per origin and per destination, for the quotas.
-    var relayUsage = RelayUsage()
+    /// Bytes of relay copies (and, on a coordinator, of mailboxes) in all, per origin and per
+    /// destination, for the quotas.
+    var relayUsage = CustodySums(kind: .relay)
+    var mailboxUsage = CustodySums(kind: .mailbox)
     /// Whom to link to: seeds, endpoints learnt from beacons and peers.
     var connections = Connections()
     /// Beacons and peer exchange on (`--no-discovery` turns them off; announces stay on).
@@ -45,6 +47,14 @@ public final class NodeCore {
     var beaconBudgets = BeaconBudgets()
     /// How each identity record in the directory was learnt, since start.
     var directorySources: [Address: (source: DirectorySource, at: Timestamp)] = [:]
+    /// A coordinator: keeps mailboxes for any address, serves records and endpoints, does not relay.
+    public var isCoordinator = false
+    /// The coordinators this node uses and where each address's mail lives.
+    public var ring = CoordinatorRing()
+    /// Own messages handed to coordinators, holding the mesh back for them until released.
+    var handoffs: [CustodyKey: Handoff] = [:]
+    /// Own messages handed to each coordinator since start.
+    var handedCounts: [Address: Int] = [:]
     /// Announces passed on, so each spreads once.
     var announcesSeen = AnnouncesSeen()
     /// What discovery did, for `ferry status --json`.
@@ -75,7 +85,13 @@ public final class NodeCore {
         try loadSyncSets(now: now)
     }
 
-    var hello: Hello { Hello(record: record.encoded(), listenPort: listenPort, capabilities: .all) }
+    /// A coordinator says so, and does not offer to relay: nodes hand it mail for the addresses it
+    /// is home for, never spray copies to it.
+    var hello: Hello {
+        isCoordinator
+            ? Hello(record: record.encoded(), listenPort: listenPort, flags: Hello.flagCoordinator, capabilities: [.sync, .exchange, .announce])
+            : Hello(record: record.encoded(), listenPort: listenPort, capabilities: .all)
+    }
 
     // MARK: Link events
 
@@ -199,6 +215,9 @@ public final class NodeCore {
     /// A session is gone, however it ended: its offers go back, its endpoint backs off.
     func endSession(_ session: LinkSession, now: CoreTime, actions: inout [CoreAction]) {
         releaseInflight(of: session, now: now, actions: &actions)
+        if session.peerIsCoordinator, session.isEstablished, let coordinator = session.peer {
+            coordinatorGone(coordinator, now: now, actions: &actions)
+        }
         connections.linkClosed(session.id, wasEstablished: session.isEstablished, now: now.monotonic, unit: randomUnit())
     }
 

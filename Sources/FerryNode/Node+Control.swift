@@ -59,6 +59,20 @@ extension Node {
             beaconsHeard: found.beaconsHeard, beaconsRejected: found.beaconsRejected, exchangesHeard: found.exchangesHeard,
             exchangeRejected: found.exchangeRejected, announcesLearnt: found.announcesLearnt,
             announcesRejected: found.announcesRejected, knownEndpoints: core.knownEndpointCount)
+        status.role = config.role.rawValue
+        status.coordinators = core.coordinatorSummaries.map { summary in
+            CoordinatorInfo(
+                endpoint: Endpoint(host: summary.host, port: summary.port).description, address: summary.address?.text ?? "",
+                state: summary.up ? "up" : "down", sinceMs: summary.since?.wall.milliseconds, handed: summary.handed,
+                lastError: summary.up ? nil : summary.lastError)
+        }
+        if config.role == .coordinator {
+            let mailboxes = core.mailboxSummary
+            status.mailboxes = MailboxStatus(
+                messages: mailboxes.count, bytes: mailboxes.bytes, quotaBytes: core.limits.mailboxBytesMax,
+                quotaBytesPerAddress: core.limits.mailboxBytesPerAddressMax,
+                addresses: mailboxes.largest.map { MailboxInfo(address: $0.address.text, messages: $0.count, bytes: $0.bytes) })
+        }
         answer.status = status
         reply(answer, to: session)
     }

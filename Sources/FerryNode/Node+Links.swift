@@ -15,7 +15,7 @@ extension Node {
     /// descriptors, and it sits above the core's bounds so contacts always find room.
     func accepted(_ stream: TCPStream) {
         guard !stopping else { return stream.close() }
-        guard streams.count < Self.linksMax else {
+        guard streams.count < linksMax else {
             log(.warning, "refusing a connection from \(stream.peerEndpoint ?? "?"): already \(streams.count) links")
             return stream.close()
         }
@@ -61,8 +61,11 @@ extension Node {
     }
 
     /// Most sockets (links in and out, handshakes included) a node keeps; more incoming connections
-    /// are closed at once, so a flood cannot exhaust file descriptors.
+    /// are closed at once, so a flood cannot exhaust file descriptors. A coordinator serves many
+    /// nodes: its bound follows the file descriptors it may open.
     static let linksMax = 512
+    var linksMax: Int { config.role == .coordinator ? Self.coordinatorLinksMax : Self.linksMax }
+    static var coordinatorLinksMax: Int { max(Self.linksMax, ProcessLimits.openFilesMax() - 64) }
 
     /// How long a dial may take before it is abandoned and retried.
     static let connectTimeoutMilliseconds: UInt64 = 10_000

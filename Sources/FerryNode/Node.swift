@@ -74,10 +74,11 @@ public final class Node {
         tls = try TLSContext(ed25519PrivateKeySeed: identity.signingSeed)
         startedAt = WallClock.now()
         core = try NodeCore(
-            identity: identity, record: record, store: store, random: SystemRandom(), limits: config.limits,
+            identity: identity, record: record, store: store, random: SystemRandom(), limits: Self.limits(for: config),
             listenPort: config.listen?.port ?? 0, now: startedAt)
         try openHandles()
         configureCore()
+        core.isCoordinator = config.role == .coordinator
     }
 
     private func openHandles() throws {
@@ -100,6 +101,21 @@ public final class Node {
     }
 
     /// Contacts and pinned seeds get the room kept for them; logs name contacts.
+    /// A coordinator serves thousands of nodes, many behind one address (NAT): the stranger and
+    /// handshake bounds per host that protect a node would lock them out, so they grow with the
+    /// file descriptors it may open.
+    static func limits(for config: NodeConfig) -> CoreLimits {
+        var limits = config.limits
+        guard config.role == .coordinator else { return limits }
+        ProcessLimits.raiseOpenFiles()
+        let links = coordinatorLinksMax
+        limits.strangerLinksMax = max(limits.strangerLinksMax, links)
+        limits.strangerLinksPerHostMax = max(limits.strangerLinksPerHostMax, links)
+        limits.handshakingLinksMax = max(limits.handshakingLinksMax, 1024)
+        limits.handshakingLinksPerHostMax = max(limits.handshakingLinksPerHostMax, 1024)
+        return limits
+    }
+
     private func configureCore() {
         let pinned = Set(config.peers.compactMap(\.expected))
         core.isTrustedPeer = { [weak self] address in
@@ -136,9 +152,14 @@ public final class Node {
     /// Runs the loop until SIGINT/SIGTERM, then closes every handle and the store.
     public func run() throws {
         logger.notice("ferry node \(address) listening on \(listenEndpoint?.description ?? "(none)"), data \(config.dataDir.path)")
-        openBeacons()
+        if config.role == .node { openBeacons() }
         for seed in config.peers {
             core.addSeed(host: seed.endpoint.host, port: seed.endpoint.port, expected: seed.expected, now: now())
+        }
+        for coordinator in config.coordinators {
+            core.addSeed(
+                host: coordinator.endpoint.host, port: coordinator.endpoint.port, expected: coordinator.expected,
+                coordinator: true, now: now())
         }
         tick()
         loop.run()

@@ -25,6 +25,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Link only to --peer seeds and whoever dials in: no LAN beacons, no peer exchange.")
     var noDiscovery = false
 
+    @Option(help: "A coordinator to use while it is up, HOST:PORT or ADDRESS@HOST:PORT. Repeat for several.")
+    var coordinator: [String] = []
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("unknown log level '\(logLevel)'; use one of: \(Self.logLevels.joined(separator: ", "))")
@@ -43,6 +46,7 @@ struct RunCommand: ParsableCommand {
             var config = NodeConfig(
                 dataDir: data.directory, listen: try Endpoint(parsing: listen), peers: try peer.map { try PeerSeed(parsing: $0) })
             config.discovery = !noDiscovery
+            config.coordinators = try coordinator.map { try PeerSeed(parsing: $0) }
             let node = try Node(config: config, logger: logger)
             // Written once the node holds the data directory's lock, so a second `ferry run`
             // that is refused cannot overwrite the arguments of the one that runs.
@@ -59,6 +63,7 @@ struct RunCommand: ParsableCommand {
         var arguments = ["--data", config.dataDir.path, "--listen", listen] + peer.flatMap { ["--peer", $0] }
         if logLevel != Self.logLevelDefault { arguments += ["--log-level", logLevel] }
         if noDiscovery { arguments.append("--no-discovery") }
+        arguments += coordinator.flatMap { ["--coordinator", $0] }
         return arguments
     }
 }

@@ -10,7 +10,7 @@ struct Ferry: ParsableCommand {
             "Ferry \(FerryVersion): a peer-to-peer mesh node that carries end-to-end encrypted messages, even when the server is down.",
         version: FerryVersion,
         subcommands: [
-            InitCommand.self, IdCommand.self, ContactsCommand.self, RunCommand.self, SendCommand.self,
+            InitCommand.self, IdCommand.self, CoordinatorCommand.self, ContactsCommand.self, RunCommand.self, SendCommand.self,
             InboxCommand.self, OutboxCommand.self, DirectoryCommand.self, StatusCommand.self, PeersCommand.self, DemoCommand.self,
         ]
     )
