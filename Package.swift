@@ -6,6 +6,7 @@ let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto"
 let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
 
 let package = Package(
     name: "Ferry",
@@ -20,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // Config files (docs/CONFIG.md); only FerryNode imports it.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C libraries, each wrapped by exactly one Swift module.
@@ -38,7 +41,7 @@ let package = Package(
             name: "FerryNode",
             dependencies: [
                 "FerryWire", "FerryCrypto", "FerryStore", "FerrySQLite", "FerryCore",
-                "FerryLoop", "FerryTLS", "FerryControl", logging,
+                "FerryLoop", "FerryTLS", "FerryControl", logging, yams,
             ]
         ),
         .executableTarget(name: "ferry", dependencies: ["FerryNode", "FerryControl", "FerryWire", argumentParser]),
@@ -57,7 +60,7 @@ let package = Package(
         .testTarget(name: "FerryCoreTests", dependencies: ["FerryCore", "FerryWire", "FerryCrypto", "FerryStore"]),
         .testTarget(name: "FerryLoopTests", dependencies: ["FerryLoop"]),
         .testTarget(name: "FerryTLSTests", dependencies: ["FerryTLS", "FerryWire"]),
-        .testTarget(name: "FerryNodeTests", dependencies: ["FerryNode", "FerryWire", "FerryCrypto"]),
+        .testTarget(name: "FerryNodeTests", dependencies: ["FerryNode", "FerryWire", "FerryCrypto", "FerryCore", logging]),
         .testTarget(name: "FerryControlTests", dependencies: ["FerryControl"]),
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "IntegrationTests", dependencies: ["FerryControl", "FerryWire", "FerryCrypto", "FerryTLS"]),

@@ -11,41 +11,51 @@ struct CoordinatorCommand: ParsableCommand {
         commandName: "coordinator",
         abstract: "Run a coordinator: mailboxes for offline nodes and a directory, while it is up (logs to stderr).")
 
+    /// Where a coordinator listens when neither the command line nor a config file says.
+    static let listenDefault = Endpoint(host: "127.0.0.1", port: 7400)
+
     @OptionGroup var data: DataOptions
 
-    @Option(help: "Address to accept links on, HOST:PORT (port 0 picks a free one).")
-    var listen: String = "127.0.0.1:7400"
+    @Option(
+        help: ArgumentHelp("A YAML config file (docs/CONFIG.md); a flag given here wins over the file's key.", valueName: "file"))
+    var config: String?
+
+    @Option(help: "Address to accept links on, HOST:PORT (port 0 picks a free one; default: 127.0.0.1:7400).")
+    var listen: String?
 
     @Option(help: "Another coordinator to reconcile mailboxes with, HOST:PORT or ADDRESS@HOST:PORT. Repeat for several.")
     var peer: [String] = []
 
-    @Option(help: "Log level: \(RunCommand.logLevels.joined(separator: ", ")).")
-    var logLevel: String = RunCommand.logLevelDefault
+    @Option(help: "Log level: \(RunCommand.logLevels.joined(separator: ", ")) (default: info).")
+    var logLevel: String?
 
     func validate() throws {
-        guard Logger.Level(rawValue: logLevel) != nil else {
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("unknown log level '\(logLevel)'; use one of: \(RunCommand.logLevels.joined(separator: ", "))")
         }
     }
 
     func run() throws {
         try reportingErrors {
-            let level = Logger.Level(rawValue: logLevel) ?? .info
+            let defaults = NodeSettings(role: .coordinator, listen: Self.listenDefault)
+            var settings = try config.map { try ConfigFile.load($0, over: defaults) } ?? defaults
+            settings.apply(CommandLineSettings(
+                dataDir: data.data, listen: try listen.map { try Endpoint(parsing: $0) },
+                peers: try peer.map { try PeerSeed(parsing: $0) }, logLevel: logLevel.flatMap { Logger.Level(rawValue: $0) }))
+            // A coordinator dials no discovered endpoint and sends no beacon; it serves endpoints.
+            settings.node.discovery = false
+            let level = settings.logLevel
             LoggingSystem.bootstrap { label in
                 var handler = StreamLogHandler.standardError(label: label)
                 handler.logLevel = level
                 return handler
             }
-            let dir = data.directory
+            let dir = settings.node.dataDir
             // A coordinator is a node with an identity of its own; the first start creates it.
             if !FileManager.default.fileExists(atPath: dir.identityKeyPath) {
                 _ = try IdentityFiles.create(in: dir, now: currentTime())
             }
-            var config = NodeConfig(
-                dataDir: dir, listen: try Endpoint(parsing: listen), peers: try peer.map { try PeerSeed(parsing: $0) })
-            config.role = .coordinator
-            config.discovery = false
-            let node = try Node(config: config, logger: Logger(label: "ferry"))
+            let node = try Node(config: settings.node, logger: Logger(label: "ferry"))
             try node.run()
         }
     }

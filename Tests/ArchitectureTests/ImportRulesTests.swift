@@ -11,6 +11,7 @@ final class ImportRulesTests: XCTestCase {
         "COpenSSL": "FerryTLS",
         "Crypto": "FerryCrypto",
         "GRDB": "FerrySQLite",
+        "Yams": "FerryNode",
     ]
 
     /// What the sans-I/O core may never import: sockets, clocks, disk, C libraries, the daemon.

@@ -26,6 +26,9 @@ final class FerryNodeProcess {
     var launcher: ((_ executable: String, _ arguments: [String]) throws -> (String, [String]))?
     /// Extra `ferry run` flags (`--no-discovery`, say).
     var extraRunArguments: [String] = []
+    /// Start with `ferry run --config FILE` and `extraRunArguments` only: the file gives the data
+    /// directory, listen address and peers (set `listen` to match for `endpoint`).
+    var configFile: String?
     /// The port the running node reported in `status`.
     private(set) var port: UInt16?
 
@@ -69,7 +72,8 @@ final class FerryNodeProcess {
         if let peers { self.peers = peers }
         starts += 1
         appendToLog("=== harness: start \(starts) of \(name): listen \(self.listen), peers \(self.peers)")
-        let arguments = ["run", "--data", dataDir, "--listen", self.listen, "--log-level", "debug"]
+        let arguments = configFile.map { ["run", "--config", $0] + extraRunArguments }
+            ?? ["run", "--data", dataDir, "--listen", self.listen, "--log-level", "debug"]
             + self.peers.flatMap { ["--peer", $0] } + extraRunArguments
         let (executable, wrapped) = try launcher?(try Harness.ferry(), arguments) ?? (try Harness.ferry(), arguments)
         let started = try ChildProcess(
