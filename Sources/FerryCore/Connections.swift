@@ -201,11 +201,19 @@ struct Connections {
         }
     }
 
-    /// The earliest time a waiting endpoint becomes due.
-    var nextDue: MonotonicTime? {
+    /// The earliest time a waiting endpoint becomes due — counting only those `dueDials` would dial
+    /// then: one whose peer is linked another way is not due however long ago its wait ended, and
+    /// reporting its past time would make the driver tick without end.
+    func nextDue(linked: Set<Address>) -> MonotonicTime? {
         endpoints.values.compactMap { endpoint -> MonotonicTime? in
+            if let peer = endpoint.peer, linked.contains(peer) { return nil }
             if case .waiting(let until) = endpoint.state { return until }
             return nil
         }.min()
+    }
+
+    /// Whether `address` is the node behind a configured seed (`--peer`, `--coordinator`).
+    func isSeedPeer(_ address: Address) -> Bool {
+        endpoints.values.contains { $0.isSeed && $0.peer == address }
     }
 }

@@ -36,6 +36,9 @@ public struct CoreLimits: Sendable {
     public var pingAnswersBurst: UInt64 = 10
     /// Envelopes addressed to us that do not open (each costs a decapsulation) before the link is closed.
     public var invalidEnvelopesPerLinkMax = 3
+    /// Copies from one origin that their destination refused as not opening, before every copy from
+    /// that origin is dropped and nothing more taken from it (while this node runs).
+    public var junkStrikesMax = 3
 
     /// Relay custody (bytes of envelopes held for others): in all, from one origin peer, and for one
     /// destination. Over the total the oldest-expiring relay copies are evicted; over an origin's or

@@ -34,6 +34,14 @@ struct CustodySums {
     func bytes(forDestination destination: Address) -> Int { byDestination[destination] ?? 0 }
     func contains(_ key: CustodyKey) -> Bool { entries[key] != nil }
 
+    /// The copies that came from `origin`.
+    func keys(fromOrigin origin: Address) -> [CustodyKey] {
+        entries.compactMap { $0.value.origin == origin ? $0.key : nil }
+    }
+
+    func origin(of key: CustodyKey) -> Address? { entries[key]?.origin }
+    func destination(of key: CustodyKey) -> Address? { entries[key]?.destination }
+
     mutating func add(_ message: HeldMessage) {
         guard message.kind == kind, entries[message.key] == nil else { return }
         let entry = Entry(size: message.size, origin: message.origin, destination: message.destination)

@@ -30,7 +30,11 @@ extension NodeCore {
     /// The offer for `message` on `session`, by the routing rules and what the peer is to it.
     func offer(for message: HeldMessage, on session: LinkSession, now: CoreTime) -> Offer? {
         guard let peer = session.peer else { return nil }
-        let role = PeerRole(isCoordinator: session.peerIsCoordinator, isHome: session.peerIsCoordinator && isHome(peer, of: message.destination))
+        // The hello's coordinator flag is only a claim: mail goes to coordinators this node was
+        // configured with (the ring, or a coordinator's own `--peer` coordinators), never to anyone
+        // who says they are one.
+        let trusted = session.peerIsCoordinator && (ring.coordinators.contains(peer) || connections.isSeedPeer(peer))
+        let role = PeerRole(isCoordinator: trusted, isHome: trusted && isHome(peer, of: message.destination))
         return Router.offer(
             message, to: peer, capabilities: session.capabilities, now: now.wall, role: role,
             meshAllowed: meshAllowed(for: message, now: now))

@@ -93,6 +93,7 @@ extension NodeCore {
         let id = envelope.id
         guard envelope.expires > now.wall else { return session.send(.refuse(id: id, reason: .expired)) }
         guard envelope.hopsLeft >= 1 else { return session.send(.refuse(id: id, reason: .hopLimit)) }
+        guard !junkOrigins.contains(peer) else { return session.send(.refuse(id: id, reason: .quota)) }
         // Not a size any sealed message has: it cannot be a message, so it takes no room.
         guard EnvelopeSeal.isPaddedSealedSize(envelope.sealed.count) else { return session.send(.refuse(id: id, reason: .invalid)) }
         // A coordinator keeps it in the destination's mailbox; a node carries a relay copy.

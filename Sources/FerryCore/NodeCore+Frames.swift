@@ -87,11 +87,41 @@ extension NodeCore {
         for key in session.inflightKeys[id] ?? [] {
             guard let offer = clearInflight(key, on: session.id) else { continue }
             if reason == .held { session.peerHolds.insert(key) }
+            if reason == .invalid, offer.kind != .own {
+                dropJunk(key, refusedBy: peer, actions: &actions)
+                continue
+            }
             do { try giveBack(offer, of: key) } catch {
                 actions.append(.storeFailed("returning copies of \(id.text): \(error)"))
             }
         }
         let level: LogLevel = reason == .held ? .debug : .notice
         actions.append(.log(level, "\(displayName(peer)) refused message \(id.text): \(reason)"))
+    }
+
+    /// The destination itself says a copy we carry does not open: it is junk, whoever made it, and
+    /// keeping it would only cost the destination a decapsulation on every link. Drop it; and after
+    /// a few such copies from one origin, drop everything that origin gave us and take nothing more
+    /// from it for a while — so junk in a mailbox cannot lock its owner out.
+    func dropJunk(_ key: CustodyKey, refusedBy peer: Address, actions: inout [CoreAction]) {
+        let sums = relayUsage.contains(key) ? relayUsage : mailboxUsage
+        guard sums.destination(of: key) == peer else { return }
+        let origin = sums.origin(of: key)
+        var dropped = [key]
+        if let origin {
+            junkStrikes[origin, default: 0] += 1
+            if junkStrikes[origin, default: 0] >= limits.junkStrikesMax {
+                junkOrigins.insert(origin)
+                dropped += relayUsage.keys(fromOrigin: origin) + mailboxUsage.keys(fromOrigin: origin)
+                actions.append(.log(.warning, "dropping every copy from \(displayName(origin)): \(limits.junkStrikesMax) of them did not open at their destination"))
+            }
+        }
+        for junk in Set(dropped) {
+            do { _ = try store.release(junk) } catch {
+                return actions.append(.storeFailed("dropping junk \(junk): \(error)"))
+            }
+            forgetHeld(junk)
+            clearInflightEverywhere(junk)
+        }
     }
 }

@@ -55,7 +55,7 @@ extension NodeCore {
         }
         consider(nextRetry ?? now.monotonic)
         consider(nextHousekeeping ?? now.monotonic)
-        consider(connections.nextDue)
+        consider(connections.nextDue(linked: connectedPeers))
         consider(nextRelease)
         if beaconsEnabled && discoveryEnabled { consider(nextBeacon ?? now.monotonic) }
         return max(deadline, now.monotonic)

@@ -55,6 +55,10 @@ public final class NodeCore {
     var handoffs: [CustodyKey: Handoff] = [:]
     /// Own messages handed to each coordinator since start.
     var handedCounts: [Address: Int] = [:]
+    /// Copies from each origin that their destination refused as not opening, and the origins that
+    /// reached `junkStrikesMax`: nothing more is taken from those.
+    var junkStrikes: [Address: Int] = [:]
+    var junkOrigins: Set<Address> = []
     /// Announces passed on, so each spreads once.
     var announcesSeen = AnnouncesSeen()
     /// What discovery did, for `ferry status --json`.

@@ -219,7 +219,9 @@ public final class Node {
         loop.updateTime()
         let current = now()
         let due = core.nextDeadline(now: current)
-        let delay = due.since(current.monotonic)
+        // At least 1 ms: libuv runs a timer re-armed for "now" from its own callback again in the
+        // same pass, so a deadline in the past would keep the loop from ever polling sockets.
+        let delay = max(due.since(current.monotonic), 1)
         if let armed = tickDue, armed <= due, armed > current.monotonic { return }
         tickDue = due
         tickTimer.start(afterMilliseconds: delay) { [weak self] in
