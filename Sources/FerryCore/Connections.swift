@@ -127,11 +127,17 @@ struct Connections {
     }
 
     private func isDue(_ endpoint: KnownEndpoint, now: MonotonicTime, linked: Set<Address>) -> Bool {
-        if let peer = endpoint.peer, linked.contains(peer) { return false }
+        dueTime(endpoint, now: now, linked: linked).map { $0 <= now } ?? false
+    }
+
+    /// When the endpoint may be dialled: now (idle), after its backoff (waiting), or not until
+    /// something happens (dialling, linked, the node itself, or its peer linked another way).
+    private func dueTime(_ endpoint: KnownEndpoint, now: MonotonicTime, linked: Set<Address>) -> MonotonicTime? {
+        if let peer = endpoint.peer, linked.contains(peer) { return nil }
         switch endpoint.state {
-        case .idle: return true
-        case .waiting(let until): return until <= now
-        case .dialling, .linked, .isSelf: return false
+        case .idle: return now
+        case .waiting(let until): return until
+        case .dialling, .linked, .isSelf: return nil
         }
     }
 
@@ -163,14 +169,17 @@ struct Connections {
         endpoints[key] = endpoint
     }
 
-    /// The core refused the link: remember what that means for the next dial.
-    mutating func linkRejected(_ link: LinkID, _ rejection: LinkRejection) {
+    /// The core refused the link: remember what that means for the next dial. A duplicate names the
+    /// peer that is there, so an unpinned seed is not dialled again while that peer is linked.
+    mutating func linkRejected(_ link: LinkID, _ rejection: LinkRejection, peer: Address?) {
         guard let key = linkEndpoints[link], var endpoint = endpoints[key] else { return }
         switch rejection {
         case .isSelf:
             endpoint.state = .isSelf
             endpoint.lastError = "this is the node itself"
-        case .duplicate: endpoint.lastError = nil
+        case .duplicate:
+            endpoint.lastError = nil
+            if !endpoint.pinned, let peer { endpoint.peer = peer }
         case .wrongPeer: endpoint.lastError = "answered by another node than the expected address"
         case .busy: endpoint.lastError = "the peer is busy (too many links)"
         }
@@ -201,15 +210,12 @@ struct Connections {
         }
     }
 
-    /// The earliest time a waiting endpoint becomes due — counting only those `dueDials` would dial
-    /// then: one whose peer is linked another way is not due however long ago its wait ended, and
-    /// reporting its past time would make the driver tick without end.
-    func nextDue(linked: Set<Address>) -> MonotonicTime? {
-        endpoints.values.compactMap { endpoint -> MonotonicTime? in
-            if let peer = endpoint.peer, linked.contains(peer) { return nil }
-            if case .waiting(let until) = endpoint.state { return until }
-            return nil
-        }.min()
+    /// The earliest time `dueDials` would dial something, with the same rules: seeds always,
+    /// discovered endpoints only while there is room under the target. Endpoints it would skip are
+    /// left out, so the deadline never stays in the past with nothing to do.
+    func nextDue(now: MonotonicTime, linked: Set<Address>, links: Int, discovery: Bool, limits: CoreLimits) -> MonotonicTime? {
+        let room = discovery && links + dials.count < limits.targetLinks && dials.count < limits.dialsInFlightMax
+        return endpoints.values.filter { $0.isSeed || room }.compactMap { dueTime($0, now: now, linked: linked) }.min()
     }
 
     /// Whether `address` is the node behind a configured seed (`--peer`, `--coordinator`).

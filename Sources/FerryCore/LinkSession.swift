@@ -110,9 +110,8 @@ final class LinkSession {
         self.lastHeard = now.monotonic
         self.pingAnswers = TokenBucket(perSecond: limits.pingAnswersPerSecond, burst: limits.pingAnswersBurst)
         self.syncBudget = TokenBucket(perSecond: limits.syncMessagesPerSecond, burst: limits.syncMessagesBurst)
-        // One exchange per interval on average: the bucket refills at its smallest rate, 1/s, so the
-        // burst is what bounds a peer; the interval check in `receiveEndpoints` does the rest.
-        self.exchangeBudget = TokenBucket(perSecond: 1, burst: limits.exchangesBurst)
+        // One exchange per interval on average (a peer sends one at link-up and one per interval).
+        self.exchangeBudget = TokenBucket(oneEveryMilliseconds: limits.exchangeIntervalMilliseconds, burst: limits.exchangesBurst)
         self.announceBudget = TokenBucket(perSecond: limits.announcesPerSecond, burst: limits.announcesBurst)
     }
 

@@ -59,6 +59,13 @@ extension NodeCore {
     /// Endpoints known (seeds and learnt), for `ferry status`.
     public var knownEndpointCount: Int { connections.endpoints.count }
 
+    /// When `dueDials` will next have something to dial.
+    func nextDialDue(now: CoreTime) -> MonotonicTime? {
+        let links = sessions.values.filter(\.isEstablished).count
+        return connections.nextDue(
+            now: now.monotonic, linked: connectedPeers, links: links, discovery: discoveryEnabled, limits: limits)
+    }
+
     /// Configured seeds that are not linked, for `ferry peers`.
     public var seedSummaries: [SeedSummary] {
         let linked = connectedPeers
@@ -104,9 +111,12 @@ extension NodeCore {
         return dueDials(now: now)
     }
 
+    /// Beacons go out: the driver enabled them, discovery is on, and there is a port to announce.
+    var beaconsOn: Bool { beaconsEnabled && discoveryEnabled && listenPort != 0 }
+
     /// Our beacon, when one is due.
     func beaconIfDue(now: CoreTime) -> [CoreAction] {
-        guard beaconsEnabled, discoveryEnabled, listenPort != 0 else { return [] }
+        guard beaconsOn else { return [] }
         if let next = nextBeacon, now.monotonic < next { return [] }
         let jitter = UInt64(Double(limits.beaconIntervalMilliseconds) * (0.75 + 0.5 * randomUnit()))
         nextBeacon = now.monotonic.adding(milliseconds: jitter)
@@ -194,6 +204,14 @@ extension NodeCore {
             return actions.append(.storeFailed("keeping the announced record of \(peer.text): \(error)"))
         }
         announcesSeen.insert(announced)
+        spreadAnnounce(bytes, hopsLeft: hopsLeft, of: peer, from: session, now: now, actions: &actions)
+    }
+
+    /// Passes a record just learnt on `session` to the other peers that take announces (never back,
+    /// never to its owner), with one hop less.
+    func spreadAnnounce(
+        _ bytes: [UInt8], hopsLeft: UInt8, of peer: Address, from session: LinkSession, now: CoreTime, actions: inout [CoreAction]
+    ) {
         guard hopsLeft > 1 else { return }
         for other in establishedSessions where other !== session && other.capabilities.contains(.announce) && other.peer != peer {
             other.send(.announce(hopsLeft: hopsLeft - 1, record: bytes))

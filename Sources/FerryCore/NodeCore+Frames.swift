@@ -61,7 +61,15 @@ extension NodeCore {
             counters.linksRefused += 1
             throw error
         }
-        do { try store.putIdentity(peerIdentity.record.encoded(), for: peer) } catch {
+        // A record new to us spreads as its owner's announce would: that announce, arriving next on
+        // this link, finds the record known and stops here.
+        let record = peerIdentity.record.encoded()
+        do {
+            if try store.putIdentity(record, for: peer) {
+                announcesSeen.insert(AnnouncedRecord(address: peer, created: peerIdentity.record.created))
+                spreadAnnounce(record, hopsLeft: limits.announceHopLimit, of: peer, from: session, now: now, actions: &actions)
+            }
+        } catch {
             actions.append(.storeFailed("keeping the identity record of \(peer.text): \(error)"))
         }
         actions.append(.linkEstablished(session.id, peer))

@@ -50,14 +50,15 @@ extension NodeCore {
             consider(session.partialFrameSince?.adding(milliseconds: limits.frameCompletionMilliseconds + 1))
             let quietLimit = session.pingOutstanding ? idleTimeout(session) : keepaliveInterval(session)
             consider(session.lastHeard.adding(milliseconds: quietLimit + 1))
-            consider(session.lastSync?.adding(milliseconds: limits.syncIntervalMilliseconds))
+            // A sync still running (the peer slow or silent) is not restarted, so it sets no deadline.
+            if session.syncs.isEmpty { consider(session.lastSync?.adding(milliseconds: limits.syncIntervalMilliseconds)) }
             consider(session.lastExchange?.adding(milliseconds: limits.exchangeIntervalMilliseconds))
         }
         consider(nextRetry ?? now.monotonic)
         consider(nextHousekeeping ?? now.monotonic)
-        consider(connections.nextDue(linked: connectedPeers))
+        consider(nextDialDue(now: now))
         consider(nextRelease)
-        if beaconsEnabled && discoveryEnabled { consider(nextBeacon ?? now.monotonic) }
+        if beaconsOn { consider(nextBeacon ?? now.monotonic) }
         return max(deadline, now.monotonic)
     }
 

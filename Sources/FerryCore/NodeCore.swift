@@ -202,7 +202,7 @@ public final class NodeCore {
         actions.append(.log(level, "closing link to \(describe(session)): \(failure.message)"))
         if let rejection = failure.rejection {
             actions.append(.linkRejected(link, rejection))
-            connections.linkRejected(link, rejection)
+            connections.linkRejected(link, rejection, peer: session.peer)
         }
         var bytes: [UInt8] = []
         if session.engine.isHandshakeComplete {
