@@ -12,6 +12,7 @@ final class LANDiscoveryTests: NetnsLabTestCase {
         for host in lab.hostNumbers {
             let node = try makeNode("h\(host)")
             node.launcher = { executable, arguments in try lab.command(host: host, executable: executable, arguments: arguments) }
+            node.extraRunArguments = []
             nodes.append(node)
         }
         let (first, last) = (nodes[0], nodes[3])

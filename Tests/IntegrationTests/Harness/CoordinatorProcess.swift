@@ -12,6 +12,7 @@ extension IntegrationTestCase {
     /// A new coordinator, not running; tearDown stops it like any node.
     func makeCoordinator(_ name: String) throws -> FerryNodeProcess {
         let coordinator = try makeNode(name)
+        coordinator.extraRunArguments = []  // a coordinator has no discovery to turn off
         coordinator.launcher = { executable, arguments in
             guard arguments.first == "run" else { throw HarnessError("expected a ferry run command line, got \(arguments)") }
             return (executable, ["coordinator"] + arguments.dropFirst())

@@ -24,8 +24,9 @@ final class FerryNodeProcess {
     /// Wraps the `ferry run` command line, e.g. to start it inside a network namespace; its control
     /// socket is a file, so the test still talks to it from here.
     var launcher: ((_ executable: String, _ arguments: [String]) throws -> (String, [String]))?
-    /// Extra `ferry run` flags (`--no-discovery`, say).
-    var extraRunArguments: [String] = []
+    /// Extra `ferry run` flags. `--no-discovery` by default: the tests on 127.0.0.1 build exact
+    /// topologies, and peer exchange would link the ends of a chain; discovery tests clear it.
+    var extraRunArguments: [String] = ["--no-discovery"]
     /// Start with `ferry run --config FILE` and `extraRunArguments` only: the file gives the data
     /// directory, listen address and peers (set `listen` to match for `endpoint`).
     var configFile: String?
