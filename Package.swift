@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "FerrySyncMeasure", dependencies: ["FerryCore", "FerryWire"], path: "Benchmarks/FerrySyncMeasure"),
         .executableTarget(
             name: "ferry-bench",
-            dependencies: ["FerryControl", "FerryWire", "FerryCrypto", "FerrySyncMeasure"],
+            dependencies: ["FerryControl", "FerryWire", "FerryCrypto", "FerryTLS", "FerryLoop", "FerrySyncMeasure"],
             path: "Benchmarks/ferry-bench"
         ),
         .executableTarget(name: "ferry-sync-bench", dependencies: ["FerrySyncMeasure"], path: "Benchmarks/ferry-sync-bench"),
