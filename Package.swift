@@ -42,7 +42,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "ferry", dependencies: ["FerryNode", "FerryControl", "FerryWire", argumentParser]),
-        // Benchmarks. FerrySyncMeasure is the reconciliation measurement both benches run.
+        // Benchmarks. FerrySyncMeasure is the reconciliation measurement both benches run; ferry-bench's
+        // link-load tool (scenario 12) speaks the link protocol with FerryTLS on FerryLoop, as a node does.
         .target(name: "FerrySyncMeasure", dependencies: ["FerryCore", "FerryWire"], path: "Benchmarks/FerrySyncMeasure"),
         .executableTarget(
             name: "ferry-bench",

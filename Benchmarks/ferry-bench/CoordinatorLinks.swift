@@ -25,10 +25,10 @@ struct LinksResult: Codable {
     var coordinatorLinks: Int
     /// The coordinator's resident memory while idle before the first link, after the ramp, and after
     /// the hold, and its peak (VmHWM) over the run, in KiB.
-    var coordinatorRssBeforeKiB: Int
-    var coordinatorRssAfterRampKiB: Int
-    var coordinatorRssAfterHoldKiB: Int
-    var coordinatorPeakRssKiB: Int
+    var coordinatorRssBeforeKibibytes: Int
+    var coordinatorRssAfterRampKibibytes: Int
+    var coordinatorRssAfterHoldKibibytes: Int
+    var coordinatorPeakRssKibibytes: Int
     /// (RSS after the hold − RSS before) / links held, in bytes.
     var rssPerLinkBytes: Double
     /// The coordinator's CPU per link set up (TLS handshake, hello, admission) over the ramp, and its
@@ -97,8 +97,8 @@ struct CoordinatorLinks {
         return LinksResult(
             name: "12 links held by one coordinator", target: target, openFilesMax: openFiles, localPorts: ports, tally: tally,
             stopReason: holder.stopReason, rampSeconds: rampSeconds, linksPerSecond: Double(tally.established) / rampSeconds,
-            holdSeconds: Self.holdSeconds, held: tally.up, coordinatorLinks: coordinatorLinks, coordinatorRssBeforeKiB: before,
-            coordinatorRssAfterRampKiB: afterRamp, coordinatorRssAfterHoldKiB: after, coordinatorPeakRssKiB: peak,
+            holdSeconds: Self.holdSeconds, held: tally.up, coordinatorLinks: coordinatorLinks, coordinatorRssBeforeKibibytes: before,
+            coordinatorRssAfterRampKibibytes: afterRamp, coordinatorRssAfterHoldKibibytes: after, coordinatorPeakRssKibibytes: peak,
             rssPerLinkBytes: Double(after - before) * 1024 / Double(held),
             coordinatorCpuPerLinkMs: (cpuRamp - cpuStart) / Double(max(tally.established, 1)),
             coordinatorHoldCorePercent: (cpuHold - cpuRamp) / (Self.holdSeconds * 1000) * 100,

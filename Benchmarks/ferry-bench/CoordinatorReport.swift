@@ -132,7 +132,7 @@ struct CoordinatorReport: Codable {
             r.name, "\(r.target)", "\(t.attempted)", "\(t.established)", "\(r.held)", "\(r.coordinatorLinks)",
             "\(f(Double(r.held) / Double(Self.linksAim) * 100, 0)) %", "\(t.failed)\(failures.isEmpty ? "" : " (\(failures))")",
             "\(t.dropped)\(drops.isEmpty ? "" : " (\(drops))")", f(r.rampSeconds, 1), f(r.linksPerSecond, 0),
-            "\(mib(r.coordinatorRssBeforeKiB)) / \(mib(r.coordinatorRssAfterRampKiB)) / \(mib(r.coordinatorRssAfterHoldKiB)) / \(mib(r.coordinatorPeakRssKiB))",
+            "\(mib(r.coordinatorRssBeforeKibibytes)) / \(mib(r.coordinatorRssAfterRampKibibytes)) / \(mib(r.coordinatorRssAfterHoldKibibytes)) / \(mib(r.coordinatorPeakRssKibibytes))",
             f(r.rssPerLinkBytes / 1000, 1), "\(f(r.rssPerLinkBytes / Self.linkAimBytes * 100, 0)) %",
             f(r.coordinatorCpuPerLinkMs, 2), "\(f(r.coordinatorHoldCorePercent, 1)) %", "\(t.pongsSent)", f(r.holderRssPerLinkBytes / 1000, 1),
         ]
