@@ -51,6 +51,15 @@ final class ChildProcess {
         return exitStatus ?? -1
     }
 
+    /// SIGKILL now, and reaps the child: a crash, with no chance to close links or flush anything.
+    func killNow() {
+        guard !poll() else { return }
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        _ = waitpid(pid, &status, 0)
+        exitStatus = status
+    }
+
     /// SIGTERM, up to `graceSeconds` for a clean stop, then SIGKILL. Safe to call more than once.
     func stop(graceSeconds: Double = 5) {
         guard !poll() else { return }

@@ -8,6 +8,8 @@ import Synchronization
 final class InboxRecorder: Sendable {
     private struct State {
         var arrivals: [String: UInt64] = [:]
+        /// The path each message came by, as B's inbox line says (`direct`, `mesh`, `coordinator`).
+        var paths: [String: String] = [:]
         var failure: String?
         var following = false
         var finished = false
@@ -51,8 +53,12 @@ final class InboxRecorder: Sendable {
                     state.withLock { $0.failure = reply.error ?? "inbox refused" }
                     return
                 }
-                if let id = reply.message?.id {
-                    state.withLock { if $0.arrivals[id] == nil { $0.arrivals[id] = now } }
+                if let message = reply.message {
+                    state.withLock { state in
+                        guard state.arrivals[message.id] == nil else { return }
+                        state.arrivals[message.id] = now
+                        state.paths[message.id] = message.path
+                    }
                 }
             } catch ControlError.timedOut {
                 continue
@@ -71,6 +77,20 @@ final class InboxRecorder: Sendable {
             return found
         }
     }
+
+    /// Arrival stamps and paths of `ids` seen so far.
+    func deliveries(of ids: [String]) -> [String: (stamp: UInt64, path: String)] {
+        state.withLock { state in
+            var found: [String: (stamp: UInt64, path: String)] = [:]
+            for id in ids {
+                if let time = state.arrivals[id] { found[id] = (time, state.paths[id] ?? "?") }
+            }
+            return found
+        }
+    }
+
+    /// Messages seen so far, whatever their id.
+    var arrivedCount: Int { state.withLock { $0.arrivals.count } }
 
     /// Waits until every id in `ids` has arrived; returns their stamps.
     func waitForAll(_ ids: [String], _ deadline: Deadline) throws -> [String: UInt64] {

@@ -35,23 +35,26 @@ final class NodeChain {
 
     /// Every node running and linked to its neighbours. The last relay starts first; each node then
     /// dials the next one towards B (pinned), and B dials the last relay, so every link is up as
-    /// soon as its dialler starts: no dialler sits in a redial backoff.
+    /// soon as its dialler starts: no dialler sits in a redial backoff. Discovery is off: with peer
+    /// exchange a relay would tell A where B listens, A would dial B, and the chain would be a pair.
     func setUp() throws {
         try prepare()
         let deadline = Deadline(seconds: 30, what: "starting the chain")
         var next: BenchNode?
         for relay in relays.reversed() {
-            try relay.start(ferry: ferry, extra: try next?.seed(deadline) ?? [])
+            try relay.start(ferry: ferry, extra: try (next?.seed(deadline) ?? []) + Self.noDiscovery)
             next = relay
         }
         let last = relays[relays.count - 1], first = relays[0]
-        try b.start(ferry: ferry, extra: try last.seed(deadline))
-        try a.start(ferry: ferry, extra: try first.seed(deadline))
+        try b.start(ferry: ferry, extra: try last.seed(deadline) + Self.noDiscovery)
+        try a.start(ferry: ferry, extra: try first.seed(deadline) + Self.noDiscovery)
         for node in path {
             let neighbours = (node === a || node === b) ? 1 : 2
             _ = try node.waitForStatus(deadline) { $0.links >= neighbours }
         }
     }
+
+    static let noDiscovery = ["--no-discovery"]
 
     /// Stops every node (SIGTERM, then SIGKILL). Safe to call twice.
     func stop() {

@@ -3,7 +3,7 @@ import Foundation
 /// Command-line options: `ferry-bench [--ferry PATH] [--scenarios LIST] [--messages N] … [--json] [--keep-logs]`.
 struct Options {
     var ferry: String
-    /// Which scenarios run, by number (1–8); all by default.
+    /// Which scenarios run, by number (1–12); all by default.
     var scenarios = Set(Options.scenarioNumbers)
     /// Messages in the sustained scenario.
     var messages = 2000
@@ -15,11 +15,17 @@ struct Options {
     var relayMessages = 2000
     /// Items on each side in the reconciliation scenario (8).
     var syncItems = 100_000
+    /// Sends per second while C is killed (scenario 10).
+    var switchRate = 200
+    /// Messages queued at A while C is down (scenario 11).
+    var catchUpMessages = 1000
+    /// Links scenario 12 tries to hold; nil: as many as the file and port limits allow.
+    var links: Int?
     var cryptoIterations = 500
     var json = false
     var keepLogs = false
 
-    static let scenarioNumbers = 1...8
+    static let scenarioNumbers = 1...12
     /// At most this many relay copies: A's spray queue per link holds 4096 offers
     /// (`CoreLimits.sprayQueuePerLinkMax`), and 4000 envelopes of ~5.3 KB stay under a relay's
     /// 32 MiB share per origin and per destination.
@@ -27,17 +33,23 @@ struct Options {
 
     static let usage = """
         usage: ferry-bench [--ferry PATH] [--scenarios LIST] [--messages N] [--small-messages N] [--queued-messages N]
-                           [--relay-messages N] [--sync-items N] [--crypto-iterations N] [--json] [--keep-logs]
+                           [--relay-messages N] [--sync-items N] [--switch-rate N] [--catch-up-messages N] [--links N]
+                           [--crypto-iterations N] [--json] [--keep-logs]
           --ferry PATH           the ferry binary (default: next to ferry-bench)
-          --scenarios LIST       scenarios to run, comma-separated numbers (default 1,2,3,4,5,6,7,8):
+          --scenarios LIST       scenarios to run, comma-separated numbers (default 1,2,...,12):
                                  1 sustained, 2 one at a time, 3 back to back, 4 queued 64 KiB delivered on reconnect,
                                  5 through one relay, 6 through a chain of 3 relays, 7 a relay's intake with custody
-                                 persisted, 8 set reconciliation (in process)
+                                 persisted, 8 set reconciliation (in process), 9 A → coordinator C → B,
+                                 10 C killed mid-run (A–R–B takes over), 11 catch-up when C restarts,
+                                 12 links held by one coordinator
           --messages N           messages in the sustained 256-byte scenario (default 2000, at most 100000)
           --small-messages N     messages in each 64-byte scenario, relayed ones too (default 200, at most 10000)
           --queued-messages N    64 KiB messages queued at A in scenario 4 (default 1000, at most 5000)
           --relay-messages N     256-byte messages in the sustained runs of 5 and 6 and in 7 (default 2000, at most 4000)
           --sync-items N         items on each side in scenario 8 (default 100000, at most 1000000)
+          --switch-rate N        sends per second in scenario 10 (default 200, at most 1000)
+          --catch-up-messages N  messages queued at A while C is down in scenario 11 (default 1000, at most 4000)
+          --links N              links scenario 12 opens at most (default: as many as open files and local ports allow)
           --crypto-iterations N  seal/open iterations for the crypto bound (default 500)
           --json                 print the figures as JSON instead of Markdown
           --keep-logs            keep the temporary data directories and node logs
@@ -56,6 +68,10 @@ struct Options {
             case "--relay-messages": options.relayMessages = try count(flag, &rest, max: relayMessagesMax)
             // Scenario 8 holds both sides' items and their sorted copies: ~100 MB at the maximum.
             case "--sync-items": options.syncItems = try count(flag, &rest, max: 1_000_000)
+            case "--switch-rate": options.switchRate = try count(flag, &rest, max: 1000)
+            // A hands all of them to C on the link: its spray queue per link holds 4096.
+            case "--catch-up-messages": options.catchUpMessages = try count(flag, &rest, max: 4000)
+            case "--links": options.links = try count(flag, &rest, max: 1_000_000)
             case "--scenarios": options.scenarios = try scenarioList(flag, &rest)
             case "--crypto-iterations": options.cryptoIterations = try count(flag, &rest, max: 100_000)
             case "--json": options.json = true
@@ -89,7 +105,7 @@ struct Options {
         var chosen: Set<Int> = []
         for item in text.split(separator: ",", omittingEmptySubsequences: false) {
             guard let number = Int(item.trimmingCharacters(in: .whitespaces)), scenarioNumbers.contains(number) else {
-                throw BenchError.usage("\(flag) takes scenario numbers 1 to 8 separated by commas, not '\(text)'")
+                throw BenchError.usage("\(flag) takes scenario numbers 1 to \(scenarioNumbers.upperBound) separated by commas, not '\(text)'")
             }
             chosen.insert(number)
         }

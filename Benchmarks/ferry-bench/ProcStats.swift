@@ -23,12 +23,22 @@ enum ProcStats {
 
     /// Peak resident set size (VmHWM) of `pid`, in KiB.
     static func peakResidentKiB(pid: pid_t) throws -> Int {
-        for line in try read("/proc/\(pid)/status").split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        try statusField("VmHWM:", pid: pid)
+    }
+
+    /// A "Name:   value kB" line of /proc/PID/status, in KiB.
+    private static func statusField(_ name: String, pid: pid_t) throws -> Int {
+        for line in try read("/proc/\(pid)/status").split(separator: "\n") where line.hasPrefix(name) {
             if let value = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first, let kib = Int(value) {
                 return kib
             }
         }
-        throw BenchError.node("no VmHWM in /proc/\(pid)/status")
+        throw BenchError.node("no \(name) in /proc/\(pid)/status")
+    }
+
+    /// Resident set size now (VmRSS) of `pid`, in KiB.
+    static func residentKiB(pid: pid_t) throws -> Int {
+        try statusField("VmRSS:", pid: pid)
     }
 
     /// Resets VmHWM to the current RSS (Linux ≥ 4.0: write 5 to clear_refs), so each scenario

@@ -66,10 +66,11 @@ struct ScenarioRunner {
     }
 
     /// Waits until no node has anything left to deliver or carry, so one scenario's tail of proofs
-    /// is not counted in the next: no own message pending, no relay copy held.
+    /// is not counted in the next: no own message pending, no relay copy held, no mail waiting at
+    /// a coordinator.
     func quiesce(_ deadline: Deadline) throws {
         for node in nodes {
-            _ = try node.waitForStatus(deadline) { $0.outboxPending == 0 && $0.relay == 0 }
+            _ = try node.waitForStatus(deadline) { $0.outboxPending == 0 && $0.relay == 0 && ($0.mailboxes?.messages ?? 0) == 0 }
         }
     }
 

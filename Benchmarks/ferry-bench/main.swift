@@ -1,8 +1,9 @@
 import Foundation
 
 // ferry-bench: message benchmarks with real `ferry run` processes on 127.0.0.1 (A→B direct, through
-// relays, a relay's intake), an in-process set reconciliation, and the bounds they are compared
-// with, measured in the same run. See docs/BENCHMARKS.md.
+// relays, a relay's intake, through a coordinator and without it), an in-process set reconciliation,
+// links held by one coordinator, and the bounds they are compared with, measured in the same run.
+// See docs/BENCHMARKS.md.
 
 /// Measures everything; each pair is stopped by PID and the scratch directory removed whether the
 /// scenarios succeed or not (kept, and its path printed, when they fail).
@@ -35,6 +36,9 @@ func benchmark(_ options: Options) throws -> BenchReport {
     if options.scenarios.contains(8) {
         report.reconciliation = try ReconciliationReport.measure(items: options.syncItems)
     }
+    if !options.scenarios.isDisjoint(with: 9...12) {
+        report.coordinator = try coordinatorScenarios(options, root: scratch.path, crypto: crypto, probes: probes)
+    }
     failed = false
     return report
 }
@@ -57,17 +61,17 @@ func linkedScenarios(_ options: Options, root: String) throws -> ([ScenarioResul
     var results: [ScenarioResult] = []
     var sustained: ScenarioResult?
     if options.scenarios.contains(1) {
-        progress("1/8 sustained: \(options.messages) × 256 B, up to \(Scenarios.pipelineDepthMax) outstanding")
+        progress("1/12 sustained: \(options.messages) × 256 B, up to \(Scenarios.pipelineDepthMax) outstanding")
         let result = try runner.run(name: "1 sustained, pipelined", bodyBytes: 256, texts: big, Scenarios.sustained)
         sustained = result
         results.append(result)
     }
     if options.scenarios.contains(2) {
-        progress("2/8 one at a time: \(count) × 64 B, each waits for its delivery proof")
+        progress("2/12 one at a time: \(count) × 64 B, each waits for its delivery proof")
         results.append(try runner.run(name: "2 one at a time", bodyBytes: 64, texts: Array(small[..<count]), Scenarios.oneAtATime))
     }
     if options.scenarios.contains(3) {
-        progress("3/8 back to back: \(count) × 64 B, then a wait for every delivery proof")
+        progress("3/12 back to back: \(count) × 64 B, then a wait for every delivery proof")
         results.append(try runner.run(name: "3 back to back", bodyBytes: 64, texts: Array(small[count...]), Scenarios.burst))
     }
     return (results, sustained)
@@ -77,12 +81,12 @@ func linkedScenarios(_ options: Options, root: String) throws -> ([ScenarioResul
 /// over, with its bounds measured first while no node is running.
 func queuedDrain(_ options: Options, scratch: String) throws -> DrainReport {
     let iterations = min(options.cryptoIterations, QueuedDrain.cryptoIterationsMax)
-    progress("4/8 bounds: \(iterations) seals and opens of \(QueuedDrain.bodyBytes) B, durable writes")
+    progress("4/12 bounds: \(iterations) seals and opens of \(QueuedDrain.bodyBytes) B, durable writes")
     let crypto = try CryptoBound.measure(iterations: iterations, bodyBytes: QueuedDrain.bodyBytes)
     let disk = try DurableWrite.measure(directory: scratch)
     let pair = try NodePair(ferry: options.ferry, root: scratch + "/reconnect")
     defer { pair.stop() }
-    progress("4/8 queued on reconnect: \(options.queuedMessages) × \(QueuedDrain.bodyBytes) B queued at A while B is down, then B starts and dials A")
+    progress("4/12 queued on reconnect: \(options.queuedMessages) × \(QueuedDrain.bodyBytes) B queued at A while B is down, then B starts and dials A")
     let result = try QueuedDrain(pair: pair, count: options.queuedMessages, envelopeBytes: crypto.envelopeBytes).run()
     return DrainReport(result: result, crypto: crypto, durableWrite: disk)
 }
