@@ -34,6 +34,7 @@ static inline long ferry_SSL_CTX_set_session_cache_off(SSL_CTX *ctx) {
 }
 static inline uint64_t ferry_SSL_OP_NO_TICKET(void) { return (uint64_t)SSL_OP_NO_TICKET; }
 static inline long ferry_SSL_MODE_ENABLE_PARTIAL_WRITE(void) { return (long)SSL_MODE_ENABLE_PARTIAL_WRITE; }
+static inline long ferry_SSL_MODE_RELEASE_BUFFERS(void) { return (long)SSL_MODE_RELEASE_BUFFERS; }
 
 // SSL_set_app_data and SSL_get_app_data are macros over ex_data slot 0, which OpenSSL reserves for
 // the application. FerryTLS keeps each connection's PeerCheck there for the verify callback.

@@ -74,6 +74,12 @@ struct Connections {
         var endpoint = KnownEndpoint(
             host: host, port: port, peer: expected, pinned: expected != nil, isSeed: true, foundBy: .seed, lastHeard: now)
         endpoint.isCoordinator = coordinator
+        if coordinator {
+            // A coordinator that comes back must be found again within about a second: catch-up
+            // waits for it, and redialling one endpoint that often costs nothing.
+            endpoint.backoff.initialMilliseconds = 100
+            endpoint.backoff.maxMilliseconds = 1_000
+        }
         if let existing = endpoints[endpoint.key] { endpoint.state = existing.state }
         endpoints[endpoint.key] = endpoint
     }

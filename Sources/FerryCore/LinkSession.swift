@@ -75,6 +75,10 @@ final class LinkSession {
     private(set) var establishedAt: CoreTime?
     /// What the peer said it can do; empty until its hello.
     private(set) var capabilities: Hello.Capabilities = []
+    /// Counted against the stranger bounds (inbound, neither a contact nor a pinned seed), decided
+    /// once when the link is admitted: the trust check can cost a file stat, and a coordinator with
+    /// ten thousand links must not repeat it per link per admission.
+    var isStranger = false
     /// The peer said it is a coordinator (hello flag).
     private(set) var peerIsCoordinator = false
     /// The port the peer said it accepts links on (0: none), for peer exchange.

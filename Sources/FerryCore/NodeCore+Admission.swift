@@ -33,9 +33,7 @@ extension NodeCore {
             }
         }
         guard !session.outbound, !isTrustedPeer(peer) else { return }
-        let strangers = sessions.values.filter {
-            $0.id != session.id && $0.isEstablished && !$0.outbound && $0.peer.map(isTrustedPeer) == false
-        }
+        let strangers = sessions.values.filter { $0.id != session.id && $0.isEstablished && $0.isStranger }
         if strangers.count >= limits.strangerLinksMax {
             throw LinkSession.Failure(reason: .busy, message: "already \(strangers.count) links from strangers", rejection: .busy)
         }
@@ -43,6 +41,7 @@ extension NodeCore {
         if fromHost >= limits.strangerLinksPerHostMax {
             throw LinkSession.Failure(reason: .busy, message: "already \(fromHost) links from strangers at \(session.host)", rejection: .busy)
         }
+        session.isStranger = true
     }
 
     private var duplicateFailure: LinkSession.Failure {

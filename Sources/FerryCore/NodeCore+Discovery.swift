@@ -72,15 +72,15 @@ extension NodeCore {
         return connections.endpoints.values.filter(\.isSeed).sorted { $0.key < $1.key }.compactMap { endpoint in
             let state: String
             var retryAt: MonotonicTime?
+            let linkedInbound = endpoint.peer.map(linked.contains) == true
             switch endpoint.state {
             case .linked: return nil
             case .isSelf: state = "self"
             case .dialling: state = "dialling"
-            case .idle, .waiting where endpoint.peer.map(linked.contains) == true: state = "linked-inbound"
-            case .idle: state = "waiting"
+            case .idle: state = linkedInbound ? "linked-inbound" : "waiting"
             case .waiting(let until):
-                state = "waiting"
-                retryAt = until
+                state = linkedInbound ? "linked-inbound" : "waiting"
+                if !linkedInbound { retryAt = until }
             }
             return SeedSummary(
                 host: endpoint.host, port: endpoint.port, peer: endpoint.peer, state: state,

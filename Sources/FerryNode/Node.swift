@@ -119,10 +119,10 @@ public final class Node {
     private func configureCore() {
         let pinned = Set(config.peers.compactMap(\.expected))
         core.isTrustedPeer = { [weak self] address in
-            pinned.contains(address) || (try? self?.contactCache.current().name(for: address)) != nil
+            pinned.contains(address) || (try? self?.contactCache.recent().name(for: address)) != nil
         }
         core.displayName = { [weak self] address in
-            guard let name = try? self?.contactCache.current().name(for: address) else { return address.text }
+            guard let name = try? self?.contactCache.recent().name(for: address) else { return address.text }
             return "\(name) (\(address.text))"
         }
     }
