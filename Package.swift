@@ -44,7 +44,11 @@ let package = Package(
                 "FerryLoop", "FerryTLS", "FerryControl", logging, yams,
             ]
         ),
-        .executableTarget(name: "ferry", dependencies: ["FerryNode", "FerryControl", "FerryWire", argumentParser]),
+        // The outage testbed (docs/TESTBED.md): scenarios, the runner, reports. Scenario files are YAML
+        // read through FerryNode's Yams-free tree, so Yams keeps one owner.
+        .target(name: "FerryTestbed", dependencies: ["FerryNode", "FerryControl", "FerryWire", "FerryCrypto"]),
+        .executableTarget(
+            name: "ferry", dependencies: ["FerryNode", "FerryControl", "FerryWire", "FerryTestbed", argumentParser]),
         // Benchmarks. FerrySyncMeasure is the reconciliation measurement both benches run; ferry-bench's
         // link-load tool (scenario 12) speaks the link protocol with FerryTLS on FerryLoop, as a node does.
         .target(name: "FerrySyncMeasure", dependencies: ["FerryCore", "FerryWire"], path: "Benchmarks/FerrySyncMeasure"),
@@ -63,6 +67,7 @@ let package = Package(
         .testTarget(name: "FerryTLSTests", dependencies: ["FerryTLS", "FerryWire"]),
         .testTarget(name: "FerryNodeTests", dependencies: ["FerryNode", "FerryWire", "FerryCrypto", "FerryCore", logging]),
         .testTarget(name: "FerryControlTests", dependencies: ["FerryControl"]),
+        .testTarget(name: "FerryTestbedTests", dependencies: ["FerryTestbed", "FerryNode", "FerryControl", "FerryWire"]),
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "IntegrationTests", dependencies: ["FerryControl", "FerryWire", "FerryCrypto", "FerryTLS"]),
     ]

@@ -16,6 +16,13 @@ public struct ControlRequest: Codable, Sendable, Equatable {
     public var follow: Bool?
     /// `inbox`: at most this many messages (before following).
     public var limit: Int?
+    /// `fault` (nodes started with `--testing` only, docs/CONTROL.md §Faults): `cut`, `heal`,
+    /// `impair`, `clear` or `clear_all`, for the link to `peer` (an address).
+    public var fault: String?
+    public var peer: String?
+    /// `fault` `impair`: loss (percent of writes held back as a TCP retransmission would) and delay.
+    public var lossPercent: Double?
+    public var delayMs: UInt64?
 
     public init(
         op: String, to: String? = nil, text: String? = nil, id: String? = nil, after: Int64? = nil,
