@@ -3,7 +3,7 @@ import Foundation
 /// Command-line options: `ferry-bench [--ferry PATH] [--scenarios LIST] [--messages N] … [--json] [--keep-logs]`.
 struct Options {
     var ferry: String
-    /// Which scenarios run, by number (1–8); all by default.
+    /// Which scenarios run, by number (1–11); all by default.
     var scenarios = Set(Options.scenarioNumbers)
     /// Messages in the sustained scenario.
     var messages = 2000
@@ -15,11 +15,15 @@ struct Options {
     var relayMessages = 2000
     /// Items on each side in the reconciliation scenario (8).
     var syncItems = 100_000
+    /// New nodes joining the chain in scenario 10, one after another.
+    var joinTrials = 5
+    /// How long the LAN of scenario 11 is left idle.
+    var idleSeconds = 60
     var cryptoIterations = 500
     var json = false
     var keepLogs = false
 
-    static let scenarioNumbers = 1...8
+    static let scenarioNumbers = 1...11
     /// At most this many relay copies: A's spray queue per link holds 4096 offers
     /// (`CoreLimits.sprayQueuePerLinkMax`), and 4000 envelopes of ~5.3 KB stay under a relay's
     /// 32 MiB share per origin and per destination.
@@ -27,17 +31,23 @@ struct Options {
 
     static let usage = """
         usage: ferry-bench [--ferry PATH] [--scenarios LIST] [--messages N] [--small-messages N] [--queued-messages N]
-                           [--relay-messages N] [--sync-items N] [--crypto-iterations N] [--json] [--keep-logs]
+                           [--relay-messages N] [--sync-items N] [--join-trials N] [--idle-seconds N]
+                           [--crypto-iterations N] [--json] [--keep-logs]
           --ferry PATH           the ferry binary (default: next to ferry-bench)
-          --scenarios LIST       scenarios to run, comma-separated numbers (default 1,2,3,4,5,6,7,8):
+          --scenarios LIST       scenarios to run, comma-separated numbers (default 1,2,3,4,5,6,7,8,9,10,11):
                                  1 sustained, 2 one at a time, 3 back to back, 4 queued 64 KiB delivered on reconnect,
                                  5 through one relay, 6 through a chain of 3 relays, 7 a relay's intake with custody
-                                 persisted, 8 set reconciliation (in process)
+                                 persisted, 8 set reconciliation (in process), 9 LAN of 4 and of 12 fully linked by
+                                 beacons, 10 a new node's address sendable at the far end of a 5-node chain, 11 beacon
+                                 and link bytes per node at rest on a LAN of 4 (9 and 11 need root and network
+                                 namespaces; without them they are skipped with a line saying why)
           --messages N           messages in the sustained 256-byte scenario (default 2000, at most 100000)
           --small-messages N     messages in each 64-byte scenario, relayed ones too (default 200, at most 10000)
           --queued-messages N    64 KiB messages queued at A in scenario 4 (default 1000, at most 5000)
           --relay-messages N     256-byte messages in the sustained runs of 5 and 6 and in 7 (default 2000, at most 4000)
           --sync-items N         items on each side in scenario 8 (default 100000, at most 1000000)
+          --join-trials N        new nodes joining the chain in scenario 10 (default 5, at most 50)
+          --idle-seconds N       idle window of scenario 11 (default 60, at most 3600)
           --crypto-iterations N  seal/open iterations for the crypto bound (default 500)
           --json                 print the figures as JSON instead of Markdown
           --keep-logs            keep the temporary data directories and node logs
@@ -56,6 +66,8 @@ struct Options {
             case "--relay-messages": options.relayMessages = try count(flag, &rest, max: relayMessagesMax)
             // Scenario 8 holds both sides' items and their sorted copies: ~100 MB at the maximum.
             case "--sync-items": options.syncItems = try count(flag, &rest, max: 1_000_000)
+            case "--join-trials": options.joinTrials = try count(flag, &rest, max: 50)
+            case "--idle-seconds": options.idleSeconds = try count(flag, &rest, max: 3600)
             case "--scenarios": options.scenarios = try scenarioList(flag, &rest)
             case "--crypto-iterations": options.cryptoIterations = try count(flag, &rest, max: 100_000)
             case "--json": options.json = true
@@ -89,7 +101,7 @@ struct Options {
         var chosen: Set<Int> = []
         for item in text.split(separator: ",", omittingEmptySubsequences: false) {
             guard let number = Int(item.trimmingCharacters(in: .whitespaces)), scenarioNumbers.contains(number) else {
-                throw BenchError.usage("\(flag) takes scenario numbers 1 to 8 separated by commas, not '\(text)'")
+                throw BenchError.usage("\(flag) takes scenario numbers 1 to 11 separated by commas, not '\(text)'")
             }
             chosen.insert(number)
         }

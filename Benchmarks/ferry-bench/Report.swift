@@ -17,6 +17,8 @@ struct BenchReport: Codable {
     var relayIntake: IntakeReport?
     /// Scenario 8, when it ran.
     var reconciliation: ReconciliationReport?
+    /// Scenarios 9–11, those that ran or were skipped.
+    var discovery: DiscoveryReport?
 
     func json() -> String {
         let encoder = JSONEncoder()
@@ -59,6 +61,7 @@ struct BenchReport: Codable {
         if let relayed { lines += relayed.markdown() }
         if let relayIntake { lines += relayIntake.markdown() }
         if let reconciliation { lines += reconciliation.markdown() }
+        if let discovery { lines += discovery.markdown() }
         return lines.joined(separator: "\n")
     }
 

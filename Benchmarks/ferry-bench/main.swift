@@ -1,8 +1,9 @@
 import Foundation
 
 // ferry-bench: message benchmarks with real `ferry run` processes on 127.0.0.1 (A→B direct, through
-// relays, a relay's intake), an in-process set reconciliation, and the bounds they are compared
-// with, measured in the same run. See docs/BENCHMARKS.md.
+// relays, a relay's intake), an in-process set reconciliation, discovery (LAN formation and rest
+// traffic in network namespaces, announces along a chain), and the bounds they are compared with,
+// measured in the same run. See docs/BENCHMARKS.md.
 
 /// Measures everything; each pair is stopped by PID and the scratch directory removed whether the
 /// scenarios succeed or not (kept, and its path printed, when they fail).
@@ -34,6 +35,9 @@ func benchmark(_ options: Options) throws -> BenchReport {
     }
     if options.scenarios.contains(8) {
         report.reconciliation = try ReconciliationReport.measure(items: options.syncItems)
+    }
+    if !options.scenarios.isDisjoint(with: [9, 10, 11]) {
+        report.discovery = try discoveryScenarios(options, scratch: scratch.path)
     }
     failed = false
     return report
