@@ -3,7 +3,7 @@ import Foundation
 /// Command-line options: `ferry-bench [--ferry PATH] [--scenarios LIST] [--messages N] … [--json] [--keep-logs]`.
 struct Options {
     var ferry: String
-    /// Which scenarios run, by number (1–12); all by default.
+    /// Which scenarios run, by number (1–15); all by default.
     var scenarios = Set(Options.scenarioNumbers)
     /// Messages in the sustained scenario.
     var messages = 2000
@@ -21,11 +21,15 @@ struct Options {
     var catchUpMessages = 1000
     /// Links scenario 12 tries to hold; nil: as many as the file and port limits allow.
     var links: Int?
+    /// New nodes joining the chain in scenario 14, one after another.
+    var joinTrials = 5
+    /// How long the LAN of scenario 15 is left idle.
+    var idleSeconds = 60
     var cryptoIterations = 500
     var json = false
     var keepLogs = false
 
-    static let scenarioNumbers = 1...12
+    static let scenarioNumbers = 1...15
     /// At most this many relay copies: A's spray queue per link holds 4096 offers
     /// (`CoreLimits.sprayQueuePerLinkMax`), and 4000 envelopes of ~5.3 KB stay under a relay's
     /// 32 MiB share per origin and per destination.
@@ -34,14 +38,17 @@ struct Options {
     static let usage = """
         usage: ferry-bench [--ferry PATH] [--scenarios LIST] [--messages N] [--small-messages N] [--queued-messages N]
                            [--relay-messages N] [--sync-items N] [--switch-rate N] [--catch-up-messages N] [--links N]
-                           [--crypto-iterations N] [--json] [--keep-logs]
+                           [--join-trials N] [--idle-seconds N] [--crypto-iterations N] [--json] [--keep-logs]
           --ferry PATH           the ferry binary (default: next to ferry-bench)
-          --scenarios LIST       scenarios to run, comma-separated numbers (default 1,2,...,12):
+          --scenarios LIST       scenarios to run, comma-separated numbers (default 1,2,...,15):
                                  1 sustained, 2 one at a time, 3 back to back, 4 queued 64 KiB delivered on reconnect,
                                  5 through one relay, 6 through a chain of 3 relays, 7 a relay's intake with custody
                                  persisted, 8 set reconciliation (in process), 9 A → coordinator C → B,
                                  10 C killed mid-run (A–R–B takes over), 11 catch-up when C restarts,
-                                 12 links held by one coordinator
+                                 12 links held by one coordinator, 13 LAN of 4 and of 12 fully linked by
+                                 beacons, 14 a new node's address sendable at the far end of a 5-node chain, 15 beacon
+                                 and link bytes per node at rest on a LAN of 4 (13 and 15 need root and network
+                                 namespaces; without them they are skipped with a line saying why)
           --messages N           messages in the sustained 256-byte scenario (default 2000, at most 100000)
           --small-messages N     messages in each 64-byte scenario, relayed ones too (default 200, at most 10000)
           --queued-messages N    64 KiB messages queued at A in scenario 4 (default 1000, at most 5000)
@@ -50,6 +57,8 @@ struct Options {
           --switch-rate N        sends per second in scenario 10 (default 200, at most 1000)
           --catch-up-messages N  messages queued at A while C is down in scenario 11 (default 1000, at most 4000)
           --links N              links scenario 12 opens at most (default: as many as open files and local ports allow)
+          --join-trials N        new nodes joining the chain in scenario 14 (default 5, at most 50)
+          --idle-seconds N       idle window of scenario 15 (default 60, at most 3600)
           --crypto-iterations N  seal/open iterations for the crypto bound (default 500)
           --json                 print the figures as JSON instead of Markdown
           --keep-logs            keep the temporary data directories and node logs
@@ -72,6 +81,8 @@ struct Options {
             // A hands all of them to C on the link: its spray queue per link holds 4096.
             case "--catch-up-messages": options.catchUpMessages = try count(flag, &rest, max: 4000)
             case "--links": options.links = try count(flag, &rest, max: 1_000_000)
+            case "--join-trials": options.joinTrials = try count(flag, &rest, max: 50)
+            case "--idle-seconds": options.idleSeconds = try count(flag, &rest, max: 3600)
             case "--scenarios": options.scenarios = try scenarioList(flag, &rest)
             case "--crypto-iterations": options.cryptoIterations = try count(flag, &rest, max: 100_000)
             case "--json": options.json = true

@@ -19,6 +19,8 @@ struct BenchReport: Codable {
     var reconciliation: ReconciliationReport?
     /// Scenarios 9–12, those that ran.
     var coordinator: CoordinatorReport?
+    /// Scenarios 13–15, those that ran or were skipped.
+    var discovery: DiscoveryReport?
 
     func json() -> String {
         let encoder = JSONEncoder()
@@ -62,6 +64,7 @@ struct BenchReport: Codable {
         if let relayIntake { lines += relayIntake.markdown() }
         if let reconciliation { lines += reconciliation.markdown() }
         if let coordinator { lines += coordinator.markdown() }
+        if let discovery { lines += discovery.markdown() }
         return lines.joined(separator: "\n")
     }
 

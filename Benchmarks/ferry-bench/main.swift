@@ -2,7 +2,8 @@ import Foundation
 
 // ferry-bench: message benchmarks with real `ferry run` processes on 127.0.0.1 (A→B direct, through
 // relays, a relay's intake, through a coordinator and without it), an in-process set reconciliation,
-// links held by one coordinator, and the bounds they are compared with, measured in the same run.
+// links held by one coordinator, discovery (LAN formation and rest traffic in network namespaces,
+// announces along a chain), and the bounds they are compared with, measured in the same run.
 // See docs/BENCHMARKS.md.
 
 /// Measures everything; each pair is stopped by PID and the scratch directory removed whether the
@@ -38,6 +39,9 @@ func benchmark(_ options: Options) throws -> BenchReport {
     }
     if !options.scenarios.isDisjoint(with: 9...12) {
         report.coordinator = try coordinatorScenarios(options, root: scratch.path, crypto: crypto, probes: probes)
+    }
+    if !options.scenarios.isDisjoint(with: [13, 14, 15]) {
+        report.discovery = try discoveryScenarios(options, scratch: scratch.path)
     }
     failed = false
     return report
