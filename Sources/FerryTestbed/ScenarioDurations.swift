@@ -52,11 +52,12 @@ enum ScenarioDurations {
         return (whole, parts[1])
     }
 
-    /// `1500` → `1.5s`, `250` → `250ms`, `120000` → `2m`: how times are shown in errors, in the
-    /// units a scenario is written in.
+    /// `1500` → `1.5s`, `250` → `250ms`, `70000` → `70s`, `120000` → `2m`: how times are shown in
+    /// errors, in the units a scenario is written in (minutes only from two on, so the deadline of
+    /// most scenarios reads `60s`).
     static func text(_ milliseconds: UInt64) -> String {
         if milliseconds == 0 { return "0s" }
-        if milliseconds % 60_000 == 0 { return "\(milliseconds / 60_000)m" }
+        if milliseconds % 60_000 == 0 && milliseconds >= 120_000 { return "\(milliseconds / 60_000)m" }
         if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }
         if milliseconds >= 1000 {
             var fraction = String(milliseconds % 1000)

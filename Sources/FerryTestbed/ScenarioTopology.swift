@@ -7,10 +7,12 @@ struct ScenarioTopology {
     var nodes: [NodeSpec] = []
     /// The line of each name's definition (a group's line for its members).
     var lines: [String: Int] = [:]
+    /// What each name is, known as soon as it is defined (before references are resolved).
+    var roles: [String: ScenarioRole] = [:]
 
-    func isNode(_ name: String) -> Bool { nodes.contains { $0.name == name } }
-    func isCoordinator(_ name: String) -> Bool { coordinators.contains { $0.name == name } }
-    func contains(_ name: String) -> Bool { lines[name] != nil }
+    func isNode(_ name: String) -> Bool { roles[name] == .node }
+    func isCoordinator(_ name: String) -> Bool { roles[name] == .coordinator }
+    func contains(_ name: String) -> Bool { roles[name] != nil }
     func startsRunning(_ name: String) -> Bool {
         nodes.first { $0.name == name }?.startsRunning ?? coordinators.first { $0.name == name }?.startsRunning ?? false
     }
@@ -24,6 +26,11 @@ struct ScenarioTopology {
         }
         return dials(a, b) || dials(b, a)
     }
+}
+
+/// What a name in a scenario is.
+enum ScenarioRole {
+    case node, coordinator
 }
 
 /// Reads `coordinators:` and `nodes:` into a `ScenarioTopology`.
@@ -50,7 +57,7 @@ struct ScenarioTopologyReader {
         var pendingCoordinators: [Pending] = []
         for item in try coordinatorsNode.map({ (node) throws(ScenarioError) in try reader.list(node, what: "'coordinators'") }) ?? [] {
             let pending = try coordinator(item)
-            try define(pending.name, line: pending.line, in: &topology)
+            try define(pending.name, as: .coordinator, line: pending.line, in: &topology)
             pendingCoordinators.append(pending)
         }
         let nodeItems = try reader.list(nodesNode, what: "'nodes'")
@@ -58,7 +65,7 @@ struct ScenarioTopologyReader {
         var pendingNodes: [Pending] = []
         for item in nodeItems {
             for pending in try nodeEntry(item) {
-                try define(pending.name, line: pending.line, in: &topology)
+                try define(pending.name, as: .node, line: pending.line, in: &topology)
                 pendingNodes.append(pending)
             }
         }
@@ -77,7 +84,7 @@ struct ScenarioTopologyReader {
     }
 
     /// Records a name; a second definition or one process too many is an error at its line.
-    private func define(_ name: String, line: Int, in topology: inout ScenarioTopology) throws(ScenarioError) {
+    private func define(_ name: String, as role: ScenarioRole, line: Int, in topology: inout ScenarioTopology) throws(ScenarioError) {
         if let first = topology.lines[name] {
             throw reader.fail(line: line, "the name '\(name)' is already used on line \(first); every node and coordinator needs its own name")
         }
@@ -85,6 +92,7 @@ struct ScenarioTopologyReader {
             throw reader.fail(line: line, "more than \(ScenarioLimits.processesMax) nodes and coordinators; each is a real process, so a scenario has at most \(ScenarioLimits.processesMax)")
         }
         topology.lines[name] = line
+        topology.roles[name] = role
     }
 
     // MARK: Entries
@@ -195,12 +203,8 @@ struct ScenarioTopologyReader {
 
     // MARK: References
 
-    private enum Role {
-        case node, coordinator
-    }
-
     /// Checks that every name refers to a process of the right role and not to its owner.
-    private func resolve(_ names: [ScenarioName], of owner: String, as role: Role, in topology: ScenarioTopology) throws(ScenarioError) -> [String] {
+    private func resolve(_ names: [ScenarioName], of owner: String, as role: ScenarioRole, in topology: ScenarioTopology) throws(ScenarioError) -> [String] {
         try names.map { (reference) throws(ScenarioError) in
             let name = reference.name
             guard name != owner else { throw reader.fail(line: reference.line, "'\(owner)' lists itself; a process does not link to itself") }
