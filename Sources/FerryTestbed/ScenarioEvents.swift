@@ -109,6 +109,7 @@ struct ScenarioEventReader {
         let toNode = try fields.required("to", in: reader, what: what)
         let senders = try trafficNames(fromNode, key: "from", action: what)
         let recipients = try trafficNames(toNode, key: "to", action: what)
+        // Distinct names on each side, so this is the only way to have no pair at all.
         if senders.count == 1, recipients == senders {
             throw reader.fail(toNode, "\(what) is from '\(senders[0])' to itself; a message goes to another node")
         }

@@ -116,6 +116,7 @@ final class ScenarioErrorTests: XCTestCase {
         assertError(Self.base + "timeline:\n  - at: 1s\n    kill: [a, x]\n", line: 14, contains: "kill names 'x', which is not in nodes or coordinators")
         assertError(Self.base + "timeline:\n  - at: 1s\n    send: {from: a, to: c1}\n", line: 14, contains: "is a coordinator; messages go between nodes")
         assertError(Self.base + "timeline:\n  - at: 1s\n    send: {from: a, to: a}\n", line: 14, contains: "to itself")
+        assertError("name: t\nnodes:\n  - name: a\ntimeline:\n  - at: 1s\n    send: {from: all, to: all}\n", line: 6, contains: "to itself")
     }
 
     func testGroupAndPeerForms() {

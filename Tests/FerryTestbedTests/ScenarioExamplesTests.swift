@@ -61,6 +61,18 @@ final class ScenarioExamplesTests: XCTestCase {
         }
     }
 
+    /// The first example of docs/TESTBED.md is a scenario that parses.
+    func testTheReferencesFirstExampleParses() throws {
+        let path = URL(fileURLWithPath: Self.directory).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/TESTBED.md").path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let start = try XCTUnwrap(text.range(of: "```yaml\n"))
+        let end = try XCTUnwrap(text.range(of: "```", range: start.upperBound..<text.endIndex))
+        let scenario = try ScenarioFile.parse(String(text[start.upperBound..<end.lowerBound]), fileName: "TESTBED.md")
+        XCTAssertEqual(scenario.name, "coordinator-outage")
+        XCTAssertEqual(scenario.nodes.count, 6)
+    }
+
     func testTwentyNodesHasTwentyNodesAndMixedTraffic() throws {
         let scenario = try ScenarioFile.load(path: Self.directory + "/twenty-nodes.yaml")
         XCTAssertGreaterThanOrEqual(scenario.nodes.count, 20)
