@@ -1,6 +1,5 @@
 import FerryControl
 import FerryLoop
-import FerryWire
 import Foundation
 
 /// One CLI connection to the control socket. Loop-confined, not `Sendable`.
@@ -21,15 +20,13 @@ struct InboxListing {
     var remaining: Int
 }
 
-/// A control line that is not a request: one sentence saying why, naming the field at fault.
-struct BadControlRequest: Error {
-    let text: String
-}
-
 /// The Unix control socket (mode 0600, in the data directory): JSON lines in, JSON lines out.
 /// It parses and hands requests to the node (or why a line does not parse); it knows nothing of
 /// what they mean.
 final class ControlServer {
+    /// Takes each line: the request, or why it is not one.
+    typealias RequestHandler = (ControlSession, Result<ControlRequest, BadControlRequest>) -> Void
+
     private let listener: PipeListener
     private(set) var sessions: [ObjectIdentifier: ControlSession] = [:]
     private let path: String
@@ -42,7 +39,7 @@ final class ControlServer {
     /// A listing is paused while a client has this many reply bytes unread, and resumes on drain.
     static let listingHighWaterBytes = 256 * 1024
 
-    init(loop: Loop, path: String, onRequest: @escaping (ControlSession, Result<ControlRequest, BadControlRequest>) -> Void) throws {
+    init(loop: Loop, path: String, onRequest: @escaping RequestHandler) throws {
         self.path = path
         listener = try PipeListener(loop: loop)
         // A socket file left by a dead node: the data-dir lock is ours, so nobody is behind it.
@@ -51,7 +48,7 @@ final class ControlServer {
         try listener.listen { [weak self] stream in self?.accept(stream, onRequest: onRequest) }
     }
 
-    private func accept(_ stream: PipeStream, onRequest: @escaping (ControlSession, Result<ControlRequest, BadControlRequest>) -> Void) {
+    private func accept(_ stream: PipeStream, onRequest: @escaping RequestHandler) {
         guard sessions.count < Self.sessionsMax else { return stream.close() }
         let session = ControlSession(stream: stream)
         let key = ObjectIdentifier(session)
@@ -68,7 +65,7 @@ final class ControlServer {
             onClose: { [weak self] _ in self?.sessions[key] = nil })
     }
 
-    private func receive(_ bytes: [UInt8], on session: ControlSession, onRequest: (ControlSession, Result<ControlRequest, BadControlRequest>) -> Void) {
+    private func receive(_ bytes: [UInt8], on session: ControlSession, onRequest: RequestHandler) {
         let lines: [[UInt8]]
         do { lines = try session.lines.push(bytes) } catch {
             send(.failure("request line too long"), to: session)
@@ -84,31 +81,7 @@ final class ControlServer {
 
     static func decode(_ line: [UInt8]) -> Result<ControlRequest, BadControlRequest> {
         do { return .success(try ControlJSON.decode(ControlRequest.self, from: line)) } catch {
-            return .failure(BadControlRequest(text: problem(error)))
-        }
-    }
-
-    /// What is wrong with a line, naming the field (snake_case, as on the wire) when one is at fault.
-    private static func problem(_ error: Error) -> String {
-        let notRequest = "not a JSON request; see docs/CONTROL.md"
-        guard let error = error as? DecodingError else { return notRequest }
-        switch error {
-        case .keyNotFound(let key, _):
-            return "the request needs '\(snakeCase(key.stringValue))'; see docs/CONTROL.md"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            let field = context.codingPath.filter { $0.intValue == nil }.map { snakeCase($0.stringValue) }.joined(separator: ".")
-            guard !field.isEmpty else { return notRequest }
-            let detail = SafeText.escaped(context.debugDescription, maxScalars: 120)
-            return "'\(field)' has a value it cannot take (\(detail)); see docs/CONTROL.md"
-        @unknown default:
-            return notRequest
-        }
-    }
-
-    /// `delayMs` → `delay_ms`: the wire's name for a Swift property.
-    private static func snakeCase(_ name: String) -> String {
-        name.reduce(into: "") { text, character in
-            if character.isUppercase { text += "_" + character.lowercased() } else { text.append(character) }
+            return .failure(BadControlRequest(text: ControlRequestProblem.describe(error, line: line)))
         }
     }
 
