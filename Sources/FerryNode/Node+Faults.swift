@@ -89,7 +89,8 @@ extension Node {
     func faultTakesDial(_ request: DialRequest) -> Bool {
         guard let faults, !faults.table.isEmpty else { return false }
         let endpoint = Endpoint(host: request.host, port: request.port)
-        let cutPeer = request.expectedPeer.flatMap { faults.table.isCut($0) ? $0 : nil } ?? faults.table.cutPeer(at: endpoint.description)
+        // A pinned dial names its peer; an unpinned one is known by where the peer was found.
+        let cutPeer = request.expectedPeer.map { faults.table.isCut($0) ? $0 : nil } ?? faults.table.cutPeer(at: endpoint.description)
         guard let peer = cutPeer else { return false }
         let seeds = config.peers.map(\.endpoint) + config.coordinators.map(\.endpoint)
         if seeds.contains(endpoint), faults.parkedDials.count < FaultInjector.parkedDialsMax {
