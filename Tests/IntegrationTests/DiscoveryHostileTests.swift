@@ -26,6 +26,7 @@ final class DiscoveryHostileTests: NetnsLabTestCase {
         let lab = try makeLab(hosts: 4)
         let nodes = try (1...3).map { host in
             let node = try makeNode("h\(host)")
+            node.extraRunArguments = []  // discovery on: the harness turns it off by default
             node.launcher = { executable, arguments in try lab.command(host: host, executable: executable, arguments: arguments) }
             return node
         }
