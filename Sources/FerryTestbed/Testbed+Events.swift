@@ -1,0 +1,187 @@
+import FerryControl
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The timeline's steps: sends on the control socket, processes killed, stopped and started by
+/// PID, links faulted through the hosts.
+extension Testbed {
+    /// Messages are sent in batches of this many pipelined requests, then their replies read.
+    static let sendBatchMax = 100
+
+    func run(_ step: PlannedStep) throws {
+        switch step.action {
+        case .send(let from, let to, let count, let bytes):
+            announceEvent(of: step)
+            try send(from: from, to: to, count: count, bytes: bytes)
+        case .fault(let event):
+            let now = clock.now
+            let text = Self.describe(event)
+            faults.append(FaultRecord(atMs: now, kind: Self.kind(of: event), description: text))
+            lastEventText = "\(text) (\(TextFormat.moment(now)))"
+            view.event(text, atMs: now)
+            try apply(event)
+        }
+    }
+
+    /// One event line for a `send`, and for a `rate` only at its first message.
+    private func announceEvent(of step: PlannedStep) {
+        guard announcedEvents.insert(step.eventIndex).inserted, step.eventIndex < scenario.timeline.count else { return }
+        let text = Self.describe(scenario.timeline[step.eventIndex].event)
+        lastEventText = "\(text) (\(TextFormat.moment(clock.now)))"
+        view.event(text, atMs: clock.now)
+    }
+
+    private func apply(_ event: Event) throws {
+        switch event {
+        case .kill(let name): try member(name).map(kill)
+        case .stop(let name): try member(name).map(stop)
+        case .start(let name), .restart(let name):
+            guard let member = try member(name) else { return }
+            if member.isUp { stop(member) }
+            try start(member)
+        case .cut, .heal, .split, .join, .impair, .clear:
+            for change in linkFaults.apply(event) { try applyAtRunningEnds(change) }
+        case .send, .rate: break
+        }
+    }
+
+    private func member(_ name: String) throws -> TestbedMember? {
+        guard let member = byName[name] else { throw TestbedError.runner("no process named \(name)") }
+        return member
+    }
+
+    // MARK: Traffic
+
+    /// `count` messages from `from` to `to`, pipelined in batches on `from`'s control connection.
+    /// The checks played the timeline on paper, so `from` is running unless it died on its own,
+    /// which is then a problem of the run, as is a refused send.
+    private func send(from: String, to: String, count: Int, bytes: Int) throws {
+        guard let sender = byName[from], sender.isUp else {
+            problems.append("\(from) was down at \(TextFormat.moment(clock.now)) when it was to send \(count) to \(to)")
+            return
+        }
+        var remaining = count
+        while remaining > 0 {
+            let batch = min(remaining, Self.sendBatchMax)
+            remaining -= batch
+            let sentAt = clock.now
+            do {
+                let client = try sender.controlClient()
+                for _ in 0..<batch { try client.send(ControlRequest(op: "send", to: to, text: nextBody(bytes: bytes))) }
+                for _ in 0..<batch {
+                    let reply = try client.receive(timeoutMilliseconds: TestbedLimits.sendCallMillisecondsMax)
+                    guard reply.ok, let id = reply.id else {
+                        problems.append("\(from) refused a send to \(to) at \(TextFormat.moment(sentAt)): \(reply.error ?? "no id")")
+                        continue
+                    }
+                    log.sent(id: id, from: from, to: to, atMs: sentAt)
+                }
+            } catch {
+                sender.dropControl()
+                problems.append("sending \(batch) from \(from) to \(to) at \(TextFormat.moment(sentAt)) failed: \(error)")
+                return
+            }
+        }
+    }
+
+    /// A message body of exactly `bytes` bytes: a serial number for the logs, then seeded letters.
+    private func nextBody(bytes: Int) -> String {
+        messageSerial += 1
+        return MessageBody.make(serial: messageSerial, bytes: bytes, random: &bodyRandom)
+    }
+
+    // MARK: Processes
+
+    /// SIGKILL by PID: a crash.
+    func kill(_ member: TestbedMember) {
+        member.sampleMemory()
+        member.process?.killNow()
+        member.processEnded()
+    }
+
+    /// SIGTERM by PID, SIGKILL if it has not exited within the grace period: a clean leave.
+    func stop(_ member: TestbedMember) {
+        member.sampleMemory()
+        member.process?.terminate(graceMilliseconds: TestbedLimits.stopGraceMillisecondsMax)
+        member.processEnded()
+    }
+
+    /// Starts the process with the arguments of its first start, waits for it to answer, and tells
+    /// it again the faults on its links (a new process starts with none).
+    func start(_ member: TestbedMember) throws {
+        try launch(member)
+        try awaitAnswer(member)
+        for (pair, condition) in linkFaults.faulted(involving: member.name) {
+            guard let peer = byName[pair.other(than: member.name)] else { continue }
+            try hosts.changeLink(at: member.linkEnd, peer: peer.linkEnd, from: .intact, to: condition)
+        }
+        reconnectFollowers()
+    }
+
+    // MARK: Links
+
+    /// A link's new condition, at each of its ends that is running (one that is down gets it when
+    /// it starts).
+    private func applyAtRunningEnds(_ change: LinkChange) throws {
+        guard let first = byName[change.pair.first], let second = byName[change.pair.second] else { return }
+        for (end, peer) in [(first, second), (second, first)] where end.isUp {
+            try hosts.changeLink(at: end.linkEnd, peer: peer.linkEnd, from: change.old, to: change.new)
+        }
+    }
+
+    // MARK: Words
+
+    static func kind(of event: Event) -> String {
+        switch event {
+        case .send: return "send"
+        case .rate: return "rate"
+        case .kill: return "kill"
+        case .restart: return "restart"
+        case .stop: return "stop"
+        case .start: return "start"
+        case .cut: return "cut"
+        case .heal: return "heal"
+        case .split: return "split"
+        case .join: return "join"
+        case .impair: return "impair"
+        case .clear: return "clear"
+        }
+    }
+
+    static func describe(_ event: Event) -> String {
+        switch event {
+        case .send(let from, let to, let count, _): return "send \(count) \(from)→\(to)"
+        case .rate(let from, let to, let perSecond, let duration, _):
+            return "send \(from)→\(to) at \(Self.number(perSecond))/s for \(TextFormat.duration(duration))"
+        case .kill(let name): return "kill \(name)"
+        case .restart(let name): return "restart \(name)"
+        case .stop(let name): return "stop \(name)"
+        case .start(let name): return "start \(name)"
+        case .cut(let a, let b): return "cut \(a)–\(b)"
+        case .heal(let a, let b): return "heal \(a)–\(b)"
+        case .split(let parts): return "split " + parts.map { "[\($0.joined(separator: " "))]" }.joined(separator: " | ")
+        case .join: return "join"
+        case .impair(let a, let b, let loss, let delay):
+            return "impair \(a)–\(b): \(Self.number(loss)) % loss, \(TextFormat.duration(delay)) delay"
+        case .clear(let a, let b): return "clear \(a)–\(b)"
+        }
+    }
+
+    private static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+}
+
+/// Message bodies: `testbed #SERIAL ` then seeded letters up to the size asked for.
+enum MessageBody {
+    static let letters = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
+
+    static func make(serial: Int, bytes: Int, random: inout SeededRandom) -> String {
+        var body = Array("testbed #\(serial) ".utf8.prefix(bytes))
+        body.reserveCapacity(bytes)
+        while body.count < bytes { body.append(letters[Int(random.next() % UInt64(letters.count))]) }
+        return String(decoding: body, as: UTF8.self)
+    }
+}
