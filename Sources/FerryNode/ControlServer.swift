@@ -1,5 +1,6 @@
 import FerryControl
 import FerryLoop
+import FerryWire
 import Foundation
 
 /// One CLI connection to the control socket. Loop-confined, not `Sendable`.
@@ -20,9 +21,14 @@ struct InboxListing {
     var remaining: Int
 }
 
+/// A control line that is not a request: one sentence saying why, naming the field at fault.
+struct BadControlRequest: Error {
+    let text: String
+}
+
 /// The Unix control socket (mode 0600, in the data directory): JSON lines in, JSON lines out.
-/// It parses and hands requests to the node (nil for a line that does not parse); it knows nothing
-/// of what they mean.
+/// It parses and hands requests to the node (or why a line does not parse); it knows nothing of
+/// what they mean.
 final class ControlServer {
     private let listener: PipeListener
     private(set) var sessions: [ObjectIdentifier: ControlSession] = [:]
@@ -36,7 +42,7 @@ final class ControlServer {
     /// A listing is paused while a client has this many reply bytes unread, and resumes on drain.
     static let listingHighWaterBytes = 256 * 1024
 
-    init(loop: Loop, path: String, onRequest: @escaping (ControlSession, ControlRequest?) -> Void) throws {
+    init(loop: Loop, path: String, onRequest: @escaping (ControlSession, Result<ControlRequest, BadControlRequest>) -> Void) throws {
         self.path = path
         listener = try PipeListener(loop: loop)
         // A socket file left by a dead node: the data-dir lock is ours, so nobody is behind it.
@@ -45,7 +51,7 @@ final class ControlServer {
         try listener.listen { [weak self] stream in self?.accept(stream, onRequest: onRequest) }
     }
 
-    private func accept(_ stream: PipeStream, onRequest: @escaping (ControlSession, ControlRequest?) -> Void) {
+    private func accept(_ stream: PipeStream, onRequest: @escaping (ControlSession, Result<ControlRequest, BadControlRequest>) -> Void) {
         guard sessions.count < Self.sessionsMax else { return stream.close() }
         let session = ControlSession(stream: stream)
         let key = ObjectIdentifier(session)
@@ -62,7 +68,7 @@ final class ControlServer {
             onClose: { [weak self] _ in self?.sessions[key] = nil })
     }
 
-    private func receive(_ bytes: [UInt8], on session: ControlSession, onRequest: (ControlSession, ControlRequest?) -> Void) {
+    private func receive(_ bytes: [UInt8], on session: ControlSession, onRequest: (ControlSession, Result<ControlRequest, BadControlRequest>) -> Void) {
         let lines: [[UInt8]]
         do { lines = try session.lines.push(bytes) } catch {
             send(.failure("request line too long"), to: session)
@@ -70,9 +76,39 @@ final class ControlServer {
             return
         }
         for line in lines where !line.isEmpty {
-            // nil for a line that is not a request: the node answers it in turn, so replies stay
-            // in request order.
-            onRequest(session, try? ControlJSON.decode(ControlRequest.self, from: line))
+            // A line that is not a request is answered by the node in turn, so replies stay in
+            // request order.
+            onRequest(session, Self.decode(line))
+        }
+    }
+
+    static func decode(_ line: [UInt8]) -> Result<ControlRequest, BadControlRequest> {
+        do { return .success(try ControlJSON.decode(ControlRequest.self, from: line)) } catch {
+            return .failure(BadControlRequest(text: problem(error)))
+        }
+    }
+
+    /// What is wrong with a line, naming the field (snake_case, as on the wire) when one is at fault.
+    private static func problem(_ error: Error) -> String {
+        let notRequest = "not a JSON request; see docs/CONTROL.md"
+        guard let error = error as? DecodingError else { return notRequest }
+        switch error {
+        case .keyNotFound(let key, _):
+            return "the request needs '\(snakeCase(key.stringValue))'; see docs/CONTROL.md"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            let field = context.codingPath.filter { $0.intValue == nil }.map { snakeCase($0.stringValue) }.joined(separator: ".")
+            guard !field.isEmpty else { return notRequest }
+            let detail = SafeText.escaped(context.debugDescription, maxScalars: 120)
+            return "'\(field)' has a value it cannot take (\(detail)); see docs/CONTROL.md"
+        @unknown default:
+            return notRequest
+        }
+    }
+
+    /// `delayMs` → `delay_ms`: the wire's name for a Swift property.
+    private static func snakeCase(_ name: String) -> String {
+        name.reduce(into: "") { text, character in
+            if character.isUppercase { text += "_" + character.lowercased() } else { text.append(character) }
         }
     }
 

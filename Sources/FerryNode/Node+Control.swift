@@ -9,9 +9,13 @@ extension Node {
     /// Largest inbox listing sent for one request without `limit`; `--follow` then streams the rest.
     static let inboxPageMax = 10_000
 
-    func handleControl(_ request: ControlRequest?, from session: ControlSession) {
+    func handleControl(_ decoded: Result<ControlRequest, BadControlRequest>, from session: ControlSession) {
         guard !stopping else { return reply(.failure("the node is stopping"), to: session) }
-        guard let request else { return reply(.failure("not a JSON request; see docs/CONTROL.md"), to: session) }
+        let request: ControlRequest
+        switch decoded {
+        case .success(let decoded): request = decoded
+        case .failure(let bad): return reply(.failure(bad.text), to: session)
+        }
         do {
             switch request.op {
             case "status": try replyStatus(to: session)
@@ -21,7 +25,8 @@ extension Node {
             case "inbox": startListing(request, for: session)
             case "outbox": try replyOutbox(request, to: session)
             case "directory": try replyDirectory(to: session)
-            default: reply(.failure("unknown request '\(SafeText.escaped(request.op, maxScalars: 40))'; this node knows status, peers, send, wait, inbox, outbox, directory"), to: session)
+            case "fault": handleFault(request, from: session)
+            default: reply(.failure("unknown request '\(SafeText.escaped(request.op, maxScalars: 40))'; this node knows status, peers, send, wait, inbox, outbox, directory, fault"), to: session)
             }
         } catch let error as NodeError {
             reply(.failure(error.description), to: session)
@@ -73,6 +78,7 @@ extension Node {
                 quotaBytesPerAddress: core.limits.mailboxBytesPerAddressMax,
                 addresses: mailboxes.largest.map { MailboxInfo(address: $0.address.text, messages: $0.count, bytes: $0.bytes) })
         }
+        faultStatus(into: &status)
         answer.status = status
         reply(answer, to: session)
     }
