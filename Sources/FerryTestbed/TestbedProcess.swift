@@ -120,7 +120,9 @@ final class TestbedProcess {
     func peakResidentKiB() -> UInt64? {
         guard isRunning, let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
         for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            return UInt64(line.dropFirst("VmHWM:".count).split(separator: " ").first.map(String.init) ?? "")
+            // "VmHWM:\t   12345 kB"
+            let fields = line.dropFirst("VmHWM:".count).split(whereSeparator: { $0 == " " || $0 == "\t" })
+            return fields.first.flatMap { UInt64($0) }
         }
         return nil
     }

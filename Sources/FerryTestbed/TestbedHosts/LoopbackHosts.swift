@@ -55,15 +55,11 @@ final class LoopbackHosts: TestbedHosts {
             request.delayMs = impairment?.delayMilliseconds
             requests.append(request)
         }
-        var cutChanged = old.isCut != new.isCut
+        if old.isCut != new.isCut { fault(new.isCut ? "cut" : "heal") }
+        // `clear` removes the impairment only; a cut stays.
         if old.impairment != new.impairment {
-            if let impairment = new.impairment { fault("impair", impairment) } else {
-                fault("clear")
-                // Whatever `clear` does to a cut, a link that stays cut is cut again after it.
-                cutChanged = cutChanged || new.isCut
-            }
+            if let impairment = new.impairment { fault("impair", impairment) } else { fault("clear") }
         }
-        if cutChanged { fault(new.isCut ? "cut" : "heal") }
         return requests
     }
 
