@@ -7,30 +7,14 @@ import Glibc
 /// The timeline's steps: sends on the control socket, processes killed, stopped and started by
 /// PID, links faulted through the hosts.
 extension Testbed {
-    /// Messages are sent in batches of this many pipelined requests, then their replies read.
-    static let sendBatchMax = 100
-
-    func run(_ step: PlannedStep) throws {
-        switch step.action {
-        case .send(let from, let to, let count, let bytes):
-            announceEvent(of: step)
-            try send(from: from, to: to, count: count, bytes: bytes)
-        case .fault(let event):
-            let now = clock.now
-            let text = Self.describe(event)
-            faults.append(FaultRecord(atMs: now, kind: Self.kind(of: event), description: text))
-            lastEventText = "\(text) (\(TextFormat.moment(now)))"
-            view.event(text, atMs: now)
-            try apply(event)
-        }
-    }
-
-    /// One event line for a `send`, and for a `rate` only at its first message.
-    private func announceEvent(of step: PlannedStep) {
-        guard announcedEvents.insert(step.eventIndex).inserted, step.eventIndex < scenario.timeline.count else { return }
-        let text = Self.describe(scenario.timeline[step.eventIndex].event)
-        lastEventText = "\(text) (\(TextFormat.moment(clock.now)))"
-        view.event(text, atMs: clock.now)
+    /// A process or link event: recorded as a fault, shown, carried out.
+    func run(_ event: Event) throws {
+        let now = clock.now
+        let text = Self.describe(event)
+        faults.append(FaultRecord(atMs: now, kind: Self.kind(of: event), description: text))
+        lastEventText = "\(text) (\(TextFormat.moment(now)))"
+        view.event(text, atMs: now)
+        try apply(event)
     }
 
     private func apply(_ event: Event) throws {
@@ -50,46 +34,6 @@ extension Testbed {
     private func member(_ name: String) throws -> TestbedMember? {
         guard let member = byName[name] else { throw TestbedError.runner("no process named \(name)") }
         return member
-    }
-
-    // MARK: Traffic
-
-    /// `count` messages from `from` to `to`, pipelined in batches on `from`'s control connection.
-    /// The checks played the timeline on paper, so `from` is running unless it died on its own,
-    /// which is then a problem of the run, as is a refused send.
-    private func send(from: String, to: String, count: Int, bytes: Int) throws {
-        guard let sender = byName[from], sender.isUp else {
-            problems.append("\(from) was down at \(TextFormat.moment(clock.now)) when it was to send \(count) to \(to)")
-            return
-        }
-        var remaining = count
-        while remaining > 0 {
-            let batch = min(remaining, Self.sendBatchMax)
-            remaining -= batch
-            let sentAt = clock.now
-            do {
-                let client = try sender.controlClient()
-                for _ in 0..<batch { try client.send(ControlRequest(op: "send", to: to, text: nextBody(bytes: bytes))) }
-                for _ in 0..<batch {
-                    let reply = try client.receive(timeoutMilliseconds: TestbedLimits.sendCallMillisecondsMax)
-                    guard reply.ok, let id = reply.id else {
-                        problems.append("\(from) refused a send to \(to) at \(TextFormat.moment(sentAt)): \(reply.error ?? "no id")")
-                        continue
-                    }
-                    log.sent(id: id, from: from, to: to, atMs: sentAt)
-                }
-            } catch {
-                sender.dropControl()
-                problems.append("sending \(batch) from \(from) to \(to) at \(TextFormat.moment(sentAt)) failed: \(error)")
-                return
-            }
-        }
-    }
-
-    /// A message body of exactly `bytes` bytes: a serial number for the logs, then seeded letters.
-    private func nextBody(bytes: Int) -> String {
-        messageSerial += 1
-        return MessageBody.make(serial: messageSerial, bytes: bytes, random: &bodyRandom)
     }
 
     // MARK: Processes
@@ -171,17 +115,5 @@ extension Testbed {
 
     private static func number(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
-    }
-}
-
-/// Message bodies: `testbed #SERIAL ` then seeded letters up to the size asked for.
-enum MessageBody {
-    static let letters = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
-
-    static func make(serial: Int, bytes: Int, random: inout SeededRandom) -> String {
-        var body = Array("testbed #\(serial) ".utf8.prefix(bytes))
-        body.reserveCapacity(bytes)
-        while body.count < bytes { body.append(letters[Int(random.next() % UInt64(letters.count))]) }
-        return String(decoding: body, as: UTF8.self)
     }
 }

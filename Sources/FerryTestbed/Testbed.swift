@@ -131,9 +131,22 @@ public final class Testbed {
             nextNarration += 1
         }
         while nextStep < timeline.steps.count, timeline.steps[nextStep].atMilliseconds <= clock.now {
+            // Sends due together go out together (to different senders at once); a fault between
+            // them keeps its place.
+            var sends: [PlannedStep] = []
+            while nextStep < timeline.steps.count, timeline.steps[nextStep].atMilliseconds <= clock.now,
+                case .send = timeline.steps[nextStep].action
+            {
+                sends.append(timeline.steps[nextStep])
+                nextStep += 1
+            }
+            if !sends.isEmpty {
+                send(sends)
+                continue
+            }
             let step = timeline.steps[nextStep]
             nextStep += 1
-            try run(step)
+            if case .fault(let event) = step.action { try run(event) }
         }
     }
 

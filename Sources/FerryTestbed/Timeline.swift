@@ -45,15 +45,16 @@ struct Timeline: Equatable {
         return Timeline(steps: ordered.map(\.element))
     }
 
-    /// How many messages a rate sends: one per whole slot of 1/perSecond in its duration.
+    /// How many messages a rate sends: `perSecond × duration`, rounded up (docs/TESTBED.md
+    /// §Traffic; 1 a second for 2.5 s is 3), with a hair's tolerance so 0.3 × 10 s is 3, not 4.
     static func rateCount(perSecond: Double, forMilliseconds duration: UInt64) -> Int {
         guard perSecond.isFinite, perSecond > 0 else { return 0 }
-        let count = (perSecond * Double(duration) / 1000).rounded(.down)
+        let count = (perSecond * Double(duration) / 1000 - 1e-9).rounded(.up)
         return count < Double(TestbedLimits.messagesMax) ? Int(count) : TestbedLimits.messagesMax
     }
 
-    /// A rate's send times (ms from its start): the duration cut into equal slots, one message at
-    /// a seeded random moment in each, so the spacing is even on average but not lock-step.
+    /// A rate's send times (ms from its start): the window cut into equal slots, one message at a
+    /// seeded random moment in each, so the spacing is even on average but not lock-step.
     static func rateOffsets(perSecond: Double, forMilliseconds duration: UInt64, random: inout SeededRandom) -> [UInt64] {
         let count = rateCount(perSecond: perSecond, forMilliseconds: duration)
         guard count > 0 else { return [] }
