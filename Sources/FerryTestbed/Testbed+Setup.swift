@@ -12,7 +12,7 @@ import Glibc
 extension Testbed {
     func setUp() throws {
         let directory: String
-        do { directory = try PrivateFiles.makeTemporaryDirectory(prefix: "ferry-testbed-") } catch {
+        do { directory = try PrivateFiles.makeTemporaryDirectory(prefix: "ferry-testbed-\(Self.directoryLabel(scenario.name))-") } catch {
             throw TestbedError.runner("cannot create the run directory: \(error)")
         }
         runDirectory = directory
@@ -28,6 +28,14 @@ extension Testbed {
         try startAll(scenario.coordinators.filter(\.startsRunning).map(\.name))
         try startAll(scenario.nodes.filter(\.startsRunning).map(\.name))
         try awaitLinks()
+    }
+
+    /// The scenario's name as the run directory carries it: short (the control sockets' paths
+    /// inside are bounded) and only letters, digits and `-`.
+    static func directoryLabel(_ name: String) -> String {
+        let kept = name.lowercased().unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") }
+        let label = String(String.UnicodeScalarView(kept).prefix(20))
+        return label.isEmpty ? "run" : label
     }
 
     private func makeIdentities() throws {

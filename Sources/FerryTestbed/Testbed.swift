@@ -20,6 +20,8 @@ public struct TestbedOptions {
     public var narration: [Narration] = []
     /// Names the scenario in errors (its file, or "the demo").
     public var source: String
+    /// Where the processes live and how links are faulted.
+    public var hosts: TestbedHostsKind = .loopback
 
     public init(executable: String, source: String) {
         self.executable = executable
@@ -75,7 +77,7 @@ public final class Testbed {
         self.options = options
         seed = options.seed ?? scenario.seed
         timeline = Timeline.plan(scenario, seed: seed)
-        hosts = LoopbackHosts()
+        hosts = options.hosts.makeHosts()
         view = LiveView(mode: options.liveView, descriptor: options.liveViewDescriptor)
         bodyRandom = SeededRandom(seed: seed ^ 0x6665_7272_7962_6f64)
     }

@@ -35,3 +35,15 @@ protocol TestbedHosts: AnyObject {
     /// Undoes `prepare`; safe to call twice and after a failed `prepare`.
     func tearDown()
 }
+
+/// Which hosts a run uses (`--hosts`; only `loopback` so far).
+public enum TestbedHostsKind: String, Sendable, CaseIterable {
+    /// Every process on 127.0.0.1; links faulted through the nodes' fault hook.
+    case loopback
+
+    func makeHosts() -> TestbedHosts {
+        switch self {
+        case .loopback: return LoopbackHosts()
+        }
+    }
+}
