@@ -117,7 +117,7 @@ public final class LiveView {
 
     private func redraw() {
         guard let last else { return }
-        let width = Self.terminalColumns()
+        let width = terminalColumns()
         let title = " \(last.scenario) · \(TextFormat.moment(last.nowMs)) · \(last.totals)"
         let event = last.lastEvent.isEmpty ? [] : [" last: \(last.lastEvent)"]
         let lines = ([title] + event + last.tableLines).map { String($0.prefix(max(width - 1, 20))) }
@@ -134,7 +134,10 @@ public final class LiveView {
         TextFormat.padded(TextFormat.moment(milliseconds), 8)
     }
 
-    private static func terminalColumns() -> Int {
+    /// The terminal's width, so no table line wraps (a wrapped line would throw off the redraw).
+    private func terminalColumns() -> Int {
+        var size = winsize()
+        if ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
         if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
         return 100
     }

@@ -19,10 +19,10 @@ extension Testbed {
 
     private func apply(_ event: Event) throws {
         switch event {
-        case .kill(let name): try member(name).map(kill)
-        case .stop(let name): try member(name).map(stop)
+        case .kill(let name): kill(try member(name))
+        case .stop(let name): stop(try member(name))
         case .start(let name), .restart(let name):
-            guard let member = try member(name) else { return }
+            let member = try member(name)
             if member.isUp { stop(member) }
             try start(member)
         case .cut, .heal, .split, .join, .impair, .clear:
@@ -31,7 +31,7 @@ extension Testbed {
         }
     }
 
-    private func member(_ name: String) throws -> TestbedMember? {
+    private func member(_ name: String) throws -> TestbedMember {
         guard let member = byName[name] else { throw TestbedError.runner("no process named \(name)") }
         return member
     }
@@ -42,6 +42,8 @@ extension Testbed {
     func kill(_ member: TestbedMember) {
         member.sampleMemory()
         member.process?.killNow()
+        // What the node wrote before it died is still in the socket: read it before closing.
+        drainInbox(of: member)
         member.processEnded()
     }
 
@@ -49,6 +51,7 @@ extension Testbed {
     func stop(_ member: TestbedMember) {
         member.sampleMemory()
         member.process?.terminate(graceMilliseconds: TestbedLimits.stopGraceMillisecondsMax)
+        drainInbox(of: member)
         member.processEnded()
     }
 
