@@ -36,6 +36,13 @@ static inline uint64_t ferry_SSL_OP_NO_TICKET(void) { return (uint64_t)SSL_OP_NO
 static inline long ferry_SSL_MODE_ENABLE_PARTIAL_WRITE(void) { return (long)SSL_MODE_ENABLE_PARTIAL_WRITE; }
 static inline long ferry_SSL_MODE_RELEASE_BUFFERS(void) { return (long)SSL_MODE_RELEASE_BUFFERS; }
 
+// The bytes a memory BIO has allocated (BIO_get_mem_ptr is a macro), 0 if it cannot say.
+static inline size_t ferry_BIO_mem_capacity(BIO *bio) {
+    BUF_MEM *memory = NULL;
+    if (BIO_get_mem_ptr(bio, &memory) <= 0 || memory == NULL) return 0;
+    return memory->max;
+}
+
 // SSL_set_app_data and SSL_get_app_data are macros over ex_data slot 0, which OpenSSL reserves for
 // the application. FerryTLS keeps each connection's PeerCheck there for the verify callback.
 static inline int ferry_SSL_set_app_data(SSL *ssl, void *data) { return SSL_set_app_data(ssl, data); }

@@ -25,10 +25,11 @@ public final class OpenSSLEngine: TLSEngine {
     private let context: TLSContext
     /// The owned `SSL *`. It owns both BIOs, which `SSL_free` frees.
     fileprivate let ssl: OpaquePointer
-    /// Network bytes waiting for OpenSSL to read them.
-    private let readBIO: OpaquePointer
-    /// Bytes OpenSSL wrote that wait for `takeOutput()`.
-    private let writeBIO: OpaquePointer
+    /// Network bytes waiting for OpenSSL to read them. Replaced by an empty one when drained after
+    /// holding much (`renewDrainedBIOs`).
+    private var readBIO: OpaquePointer
+    /// Bytes OpenSSL wrote that wait for `takeOutput()`; replaced like `readBIO`.
+    private var writeBIO: OpaquePointer
     /// What the verify callback requires of the peer's certificate; `ssl` points at it unretained.
     private let peerCheck: PeerCheck
 
@@ -111,7 +112,9 @@ public final class OpenSSLEngine: TLSEngine {
             break
         }
         // Records may have arrived with the handshake's last flight; read them now.
-        return try readPlaintext()
+        let plaintext = try readPlaintext()
+        renewDrainedBIOs()
+        return plaintext
     }
 
     public func send(plaintext: [UInt8]) throws {
@@ -139,7 +142,33 @@ public final class OpenSSLEngine: TLSEngine {
         let read = output.withUnsafeMutableBytes { BIO_read(writeBIO, $0.baseAddress, Int32($0.count)) }
         // A memory BIO hands over everything asked for when that much is pending; else it is our bug.
         precondition(read == Int32(count), "memory BIO returned \(read) of \(count) bytes")
+        renewDrainedBIOs()
         return output
+    }
+
+    /// Bytes the two memory BIOs have allocated (for tests and diagnostics).
+    var memoryBIOCapacityBytes: Int { ferry_BIO_mem_capacity(readBIO) + ferry_BIO_mem_capacity(writeBIO) }
+
+    /// A memory BIO keeps the largest buffer it ever needed (the handshake's flights, a burst of
+    /// envelopes) for as long as the link lives: kilobytes per idle link, which add up on a
+    /// coordinator holding thousands. So a BIO that is empty but holds more than
+    /// `TLSLimits.idleBIOCapacityBytesMax` is swapped for a new, empty one (the SSL frees the old).
+    /// Only once established: during the handshake OpenSSL may stack a buffering BIO on the write side.
+    private func renewDrainedBIOs() {
+        guard case .established = phase else { return }
+        if BIO_ctrl_pending(readBIO) == 0, ferry_BIO_mem_capacity(readBIO) > TLSLimits.idleBIOCapacityBytesMax,
+            let fresh = BIO_new(BIO_s_mem())
+        {
+            _ = ferry_BIO_set_mem_eof_return(fresh, -1)
+            SSL_set0_rbio(ssl, fresh)
+            readBIO = fresh
+        }
+        if BIO_ctrl_pending(writeBIO) == 0, ferry_BIO_mem_capacity(writeBIO) > TLSLimits.idleBIOCapacityBytesMax,
+            let fresh = BIO_new(BIO_s_mem())
+        {
+            SSL_set0_wbio(ssl, fresh)
+            writeBIO = fresh
+        }
     }
 
     /// Queues a close_notify alert after any data already sent; take it with `takeOutput()`.

@@ -13,6 +13,11 @@ enum TLSLimits {
     /// Ciphertext handed to a memory BIO per BIO_write call, so counts always fit in a C int (1 MiB).
     static let bioWriteChunkBytes = 1024 * 1024
 
+    /// A drained memory BIO holding more than this (1 KiB) is replaced by an empty one, so an idle
+    /// link does not keep its largest burst's buffer (the hello's record is about 2 KiB; keepalive
+    /// records fit).
+    static let idleBIOCapacityBytesMax = 1024
+
     /// Length of a raw Ed25519 private key (seed) and public key (RFC 8032), 32 bytes each.
     static let ed25519KeyBytes = 32
 

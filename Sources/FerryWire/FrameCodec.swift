@@ -187,8 +187,10 @@ public struct FrameDecoder: Sendable {
         return frames
     }
 
-    /// Most buffer capacity kept between frames.
-    static let keptCapacityBytesMax = 16 * 1024
+    /// Most buffer capacity kept between frames (1 KiB): pings and proofs fit; the hello and
+    /// envelopes are larger, and an idle link should not keep their buffer (thousands of links on a
+    /// coordinator). Allocating again per burst costs far less than decrypting the burst.
+    static let keptCapacityBytesMax = 1024
 
     /// Drops consumed bytes once they dominate, so the buffer does not grow with the stream.
     private mutating func compact() {

@@ -40,6 +40,22 @@ final class ApplicationDataTests: XCTestCase {
         XCTAssertTrue(pair.receivedByClient == toClient)
     }
 
+    func testAnIdleLinkDoesNotKeepTheBuffersOfABurst() throws {
+        let pair = try TLSPair()
+        try pair.handshake()
+        try pair.client.send(plaintext: TestKeys.payload(count: 256 * 1024, salt: 1))
+        try pair.server.send(plaintext: TestKeys.payload(count: 256 * 1024, salt: 2))
+        try pair.shuttle()
+        XCTAssertEqual(pair.receivedByServer.count, 256 * 1024)
+        for engine in [pair.client, pair.server] {
+            XCTAssertLessThanOrEqual(engine.memoryBIOCapacityBytes, 2 * TLSLimits.idleBIOCapacityBytesMax, "drained BIOs are renewed")
+        }
+        // And the renewed BIOs carry on.
+        try pair.client.send(plaintext: Array("after".utf8))
+        try pair.shuttle()
+        XCTAssertEqual(Array(pair.receivedByServer.suffix(5)), Array("after".utf8))
+    }
+
     func testCiphertextIsNotPlaintext() throws {
         let pair = try TLSPair()
         try pair.handshake()
