@@ -19,6 +19,12 @@ struct BenchReport: Codable {
     var reconciliation: ReconciliationReport?
     /// Scenarios 9–12, those that ran.
     var coordinator: CoordinatorReport?
+    /// Scenario 13, when it ran.
+    var discovery: DiscoveryResult?
+    /// Scenario 14, when it ran.
+    var memory: MemoryResult?
+    /// Scenario 15, when it ran (with the reason when it could not).
+    var testbed: TestbedResult?
 
     func json() -> String {
         let encoder = JSONEncoder()
@@ -62,6 +68,9 @@ struct BenchReport: Codable {
         if let relayIntake { lines += relayIntake.markdown() }
         if let reconciliation { lines += reconciliation.markdown() }
         if let coordinator { lines += coordinator.markdown() }
+        if let discovery { lines += DiscoveryJoin.markdown(discovery) }
+        if let memory { lines += MemoryFootprint.markdown(memory) }
+        if let testbed { lines += TestbedRun.markdown(testbed) }
         return lines.joined(separator: "\n")
     }
 
