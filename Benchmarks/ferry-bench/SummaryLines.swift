@@ -90,10 +90,18 @@ enum SummaryLines {
 
     /// Scenario 13: the newcomer's full set of links against its first one.
     static func discovery(_ r: DiscoveryResult) -> [SummaryLine] {
-        [SummaryLine(
-            figure: "discovery: a newcomer with one seed, linked to all \(r.meshNodes) nodes of the mesh (peer exchange, 127.0.0.1)",
-            value: "\(f(r.startToAllLinksMs, 0)) ms",
-            against: "\(f(r.startToAllLinksMs / r.startToSeedLinkMs, 1))× its first link, to the seed, \(f(r.startToSeedLinkMs, 0)) ms after its start")]
+        let beacons = "discovery: LAN beacons, 2 hosts on a bridge in network namespaces, no --peer: second node's start → linked"
+        return [
+            SummaryLine(
+                figure: "discovery: a newcomer with one seed, linked to all \(r.meshNodes) nodes of the mesh (peer exchange, 127.0.0.1)",
+                value: "\(f(r.startToAllLinksMs, 0)) ms",
+                against: "\(f(r.startToAllLinksMs / r.startToSeedLinkMs, 1))× its first link, to the seed, \(f(r.startToSeedLinkMs, 0)) ms after its start"),
+            r.beaconStartToLinkMs.map { ms in
+                SummaryLine(
+                    figure: beacons, value: "\(f(ms, 0)) ms",
+                    against: "\(f(ms / r.startToSeedLinkMs, 1))× the newcomer's link to a seed it was given")
+            } ?? SummaryLine(figure: beacons, value: "not available", against: r.beaconUnavailable ?? ""),
+        ]
     }
 
     /// Scenario 14: RSS per node, and memory and store per message against the envelope's size.
