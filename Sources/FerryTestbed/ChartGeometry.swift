@@ -1,6 +1,6 @@
 import Foundation
 
-/// Limits and layout of the HTML report's charts, in one place (docs/TESTBED-REPORTS.md).
+/// Limits and layout of the HTML report's charts, in one place (docs/TESTBED.md §Reports).
 enum HTMLReportLimits {
     /// Up to this many messages each gets a mark of its own on both charts; beyond it both charts
     /// draw time buckets instead (counts on the timeline, latency percentiles on the plot), so a run

@@ -1,4 +1,4 @@
-/// Renders a run report as one self-contained HTML page (docs/TESTBED-REPORTS.md): the verdict, the
+/// Renders a run report as one self-contained HTML page (docs/TESTBED.md §Reports): the verdict, the
 /// summary, the expectations, a timeline of the messages by path and their latency over time as
 /// inline SVG with every fault marked, and the nodes. No scripts, fonts, images or links to fetch, so
 /// it can be attached to a post-mortem and opened offline; every string from the report is escaped.

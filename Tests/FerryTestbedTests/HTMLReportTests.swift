@@ -7,7 +7,7 @@ import XCTest
 import FoundationXML
 #endif
 
-/// The HTML report (docs/TESTBED-REPORTS.md): its charts are well-formed XML, every message and fault
+/// The HTML report (docs/TESTBED.md §Reports): its charts are well-formed XML, every message and fault
 /// is drawn, strings from the report cannot inject markup, nothing is fetched, and a large run stays
 /// small.
 final class HTMLReportTests: XCTestCase {
