@@ -40,7 +40,9 @@ enum HTMLReportSections {
     private static func faults(into out: inout String, _ faults: [FaultRecord]) {
         out += "<table><caption>Faults and recovery (first delivery of a message sent at or after the fault)</caption>"
             + "<tr><th>at</th><th>kind</th><th>fault</th><th>recovery</th></tr>\n"
-        for fault in faults {
+        // In time order, as the charts draw them; faults at the same moment keep the report's order.
+        let ordered = faults.enumerated().sorted { ($0.element.atMs, $0.offset) < ($1.element.atMs, $1.offset) }.map(\.element)
+        for fault in ordered {
             let recovery = fault.recoveryMs.map { ReportFormatting.duration(milliseconds: $0) } ?? "none"
             out += "<tr><td>\(ReportFormatting.runTime(milliseconds: fault.atMs))</td><td>\(HTMLEscaping.escape(fault.kind))</td>"
                 + "<td>\(HTMLEscaping.escape(fault.description))</td><td>\(recovery)</td></tr>\n"
