@@ -40,7 +40,7 @@ for difference in (summary ? [10, 100, 1000, 10_000] : [0, 1, 10, 100, 1000, 10_
         let perId = Double(m.bytes) / Double(difference * idBytes)
         let ofListing = Double(m.bytes) / Double(setSize * itemBytes) * 100
         let against = String(
-            format: "%.1f× naming each differing id (d × %d B); %.2f %% of one full listing; sync %.2f× building one side's SyncItems (%.1f ms)",
+            format: "%.1f× naming each differing id, d × %d B; %.2f %% of one full listing; sync %.2f× building one side's SyncItems, %.1f ms",
             perId, idBytes, ofListing, m.syncMilliseconds / m.buildMilliseconds, m.buildMilliseconds)
         print([figure, value, against].joined(separator: "\t"))
     } else {
