@@ -12,7 +12,8 @@ enum SummaryLines {
                 return SummaryLine(
                     figure: "\(chain): sustained, \(s.messages) × \(s.bodyBytes) B",
                     value: "\(f(s.messagesPerSecond, 0)) msg/s",
-                    against: "\(pct(s.messagesPerSecond, r.boundMessagesPerSecondPerCore)) of the crypto bound per core")
+                    against: "\(pct(s.messagesPerSecond, r.boundMessagesPerSecondPerCore)) of the crypto bound per core, "
+                        + "\(f(r.boundMessagesPerSecondPerCore, 0)) msg/s")
             }
             let floor = r.floorMs(nodes: s.nodes.count)
             return SummaryLine(
@@ -54,7 +55,8 @@ enum SummaryLines {
                 lines.append(SummaryLine(
                     figure: "coordinator A → C → B: sustained, \(s.messages) × \(s.bodyBytes) B",
                     value: "\(f(s.messagesPerSecond, 0)) msg/s",
-                    against: "\(pct(s.messagesPerSecond, r.boundMessagesPerSecondPerCore)) of the crypto bound per core; "
+                    against: "\(pct(s.messagesPerSecond, r.boundMessagesPerSecondPerCore)) of the crypto bound per core, "
+                        + "\(f(r.boundMessagesPerSecondPerCore, 0)) msg/s; "
                         + "\(pct(s.messagesPerSecond, CoordinatorReport.throughAimMessagesPerSecond)) of the aim"))
             } else {
                 lines.append(SummaryLine(
