@@ -24,7 +24,7 @@ struct StoredFootprint: Codable {
     var storePerMessageBytes: Double { Double(storeBytes - emptyStoreBytes) / Double(max(messages, 1)) }
 }
 
-/// The figures of scenario 14.
+/// The figures of scenario 16.
 struct MemoryResult: Codable {
     var name: String
     var bodyBytes: Int
@@ -37,7 +37,7 @@ struct MemoryResult: Codable {
     var custody: StoredFootprint
 }
 
-/// Scenario 14: what storing messages costs a node in memory and on disk. A, R and B as in
+/// Scenario 16: what storing messages costs a node in memory and on disk. A, R and B as in
 /// scenario 7 (B never runs, so nothing is delivered or dropped). First R starts alone, idles, and
 /// is stopped cleanly: its idle RSS and the size of an empty store. Then A starts alone, idles (its
 /// idle RSS), accepts `count` sends for B into its outbox (its peak RSS under that load), idles
@@ -58,7 +58,7 @@ struct MemoryFootprint {
     static let payloadSeed = Payload.seed ^ 0x000E_0000
 
     func run() throws -> MemoryResult {
-        let deadline = Deadline(seconds: Self.scenarioSeconds, what: "scenario 14 (memory)")
+        let deadline = Deadline(seconds: Self.scenarioSeconds, what: "scenario 16 (memory)")
         let a = chain.a, relay = chain.relays[0]
         try chain.prepare()
         let noDiscovery = NodeChain.noDiscovery
@@ -89,7 +89,7 @@ struct MemoryFootprint {
         try stopCleanly(a)
         try stopCleanly(relay)
         return MemoryResult(
-            name: "14 memory and disk per stored message", bodyBytes: Self.bodyBytes, envelopeBytes: envelopeBytes,
+            name: "16 memory and disk per stored message", bodyBytes: Self.bodyBytes, envelopeBytes: envelopeBytes,
             outbox: StoredFootprint(
                 node: "A, own outbox", messages: count, idleRssKibibytes: aIdle, peakRssKibibytes: aPeak,
                 storedRssKibibytes: aStored, emptyStoreBytes: emptyStore, storeBytes: try Self.storeBytes(a.dataDir)),
@@ -127,7 +127,7 @@ struct MemoryFootprint {
     static func markdown(_ r: MemoryResult) -> [String] {
         var lines = [
             "",
-            "| scenario 14: \(r.outbox.messages) messages of \(r.bodyBytes) B stored (envelope \(r.envelopeBytes) B) | idle RSS MiB | peak RSS taking them in MiB | RSS with them stored MiB | RSS growth per message B | ÷ envelope | store before / after MB | store per message B | ÷ envelope |",
+            "| scenario 16: \(r.outbox.messages) messages of \(r.bodyBytes) B stored (envelope \(r.envelopeBytes) B) | idle RSS MiB | peak RSS taking them in MiB | RSS with them stored MiB | RSS growth per message B | ÷ envelope | store before / after MB | store per message B | ÷ envelope |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for s in [r.outbox, r.custody] {

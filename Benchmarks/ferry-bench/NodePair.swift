@@ -67,14 +67,11 @@ final class BenchNode {
         _ = try runCommand(ferry, ["contacts", "add", name, card, "--data", dataDir], scratch: scratch)
     }
 
-    /// Starts `ferry run` on a free port of 127.0.0.1 (or on `listen`); `extra` adds flags such as
-    /// `--peer`. A `launcher` (`ip netns exec NS`) runs it elsewhere; it execs ferry, so the PID is
-    /// still the node's.
-    func start(ferry: String, extra: [String], listen: String = "127.0.0.1:0", launcher: [String] = []) throws {
-        let command = launcher + [ferry, "run", "--data", dataDir, "--listen", listen, "--log-level", "warning"] + extra
+    /// Starts `ferry run` on a free port of 127.0.0.1; `extra` adds flags such as `--peer`.
+    func start(ferry: String, extra: [String]) throws {
+        let arguments = ["run", "--data", dataDir, "--listen", "127.0.0.1:0", "--log-level", "warning"] + extra
         process = try ChildProcess.spawn(
-            command[0], Array(command.dropFirst()), name: "ferry run (\(name))", stdout: dataDir + "/node.out",
-            stderr: dataDir + "/node.log")
+            ferry, arguments, name: "ferry run (\(name))", stdout: dataDir + "/node.out", stderr: dataDir + "/node.log")
     }
 }
 

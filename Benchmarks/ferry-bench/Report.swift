@@ -19,12 +19,14 @@ struct BenchReport: Codable {
     var reconciliation: ReconciliationReport?
     /// Scenarios 9–12, those that ran.
     var coordinator: CoordinatorReport?
-    /// Scenario 13, when it ran.
-    var discovery: DiscoveryResult?
-    /// Scenario 14, when it ran.
+    /// Scenarios 13–15, those that ran or were skipped.
+    var discovery: DiscoveryReport?
+    /// Scenario 16, when it ran.
     var memory: MemoryResult?
-    /// Scenario 15, when it ran (with the reason when it could not).
+    /// Scenario 17, when it ran (with the reason when it could not).
     var testbed: TestbedResult?
+    /// Scenario 18, when it ran.
+    var exchange: ExchangeResult?
 
     func json() -> String {
         let encoder = JSONEncoder()
@@ -68,9 +70,10 @@ struct BenchReport: Codable {
         if let relayIntake { lines += relayIntake.markdown() }
         if let reconciliation { lines += reconciliation.markdown() }
         if let coordinator { lines += coordinator.markdown() }
-        if let discovery { lines += DiscoveryJoin.markdown(discovery) }
+        if let discovery { lines += discovery.markdown() }
         if let memory { lines += MemoryFootprint.markdown(memory) }
         if let testbed { lines += TestbedRun.markdown(testbed) }
+        if let exchange { lines += ExchangeJoin.markdown(exchange) }
         return lines.joined(separator: "\n")
     }
 

@@ -2,8 +2,9 @@ import Foundation
 
 /// One headline figure for scripts/bench-all.sh: what was measured, its value with its unit, and
 /// what it is compared with — a bound measured in the same run where the scenario has one (crypto,
-/// fdatasync, durable writes, the seed link), else the aim. Printed by `--summary` as
-/// `figure<TAB>value<TAB>against`, one line each, so the script never reads the human tables.
+/// fdatasync, durable writes, a first link), else the aim or a design bound (the beacon
+/// interval). Printed by `--summary` as `figure<TAB>value<TAB>against`, one line each, so the
+/// script never reads the human tables.
 struct SummaryLine {
     var figure: String
     var value: String
@@ -40,6 +41,7 @@ extension BenchReport {
         if let discovery { lines += SummaryLines.discovery(discovery) }
         if let memory { lines += SummaryLines.memory(memory) }
         if let testbed { lines += SummaryLines.testbed(testbed) }
+        if let exchange { lines += SummaryLines.exchange(exchange) }
         return lines
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The `--summary` lines of scenarios 5–15, each figure with what it is compared with (see
+/// The `--summary` lines of scenarios 5–18, each figure with what it is compared with (see
 /// `SummaryLine`). Scenarios 1–4 are in Summary.swift, beside the bounds.
 enum SummaryLines {
     /// Scenarios 5 and 6: sustained rate against the crypto bound, one at a time against the floor.
@@ -90,23 +90,70 @@ enum SummaryLines {
         return lines
     }
 
-    /// Scenario 13: the newcomer's full set of links against its first one.
-    static func discovery(_ r: DiscoveryResult) -> [SummaryLine] {
-        let beacons = "discovery: LAN beacons, 2 hosts on a bridge in network namespaces, no --peer: second node's start → linked"
-        return [
+    /// Scenarios 13–15: LAN formation against one beacon interval, the announce along the chain
+    /// against the link-up floor measured with it, bytes at rest against the beacon bound; a
+    /// scenario skipped for want of network namespaces gives one line saying why.
+    static func discovery(_ r: DiscoveryReport) -> [SummaryLine] {
+        let interval = LanScenarios.beaconIntervalMilliseconds
+        var lines: [SummaryLine] = r.skipped.map { s in
             SummaryLine(
-                figure: "discovery: a newcomer with one seed, linked to all \(r.meshNodes) nodes of the mesh (peer exchange, 127.0.0.1)",
-                value: "\(f(r.startToAllLinksMs, 0)) ms",
-                against: "\(f(r.startToAllLinksMs / r.startToSeedLinkMs, 1))× its first link, to the seed, \(f(r.startToSeedLinkMs, 0)) ms after its start"),
-            r.beaconStartToLinkMs.map { ms in
-                SummaryLine(
-                    figure: beacons, value: "\(f(ms, 0)) ms",
-                    against: "\(f(ms / r.startToSeedLinkMs, 1))× the newcomer's link to a seed it was given")
-            } ?? SummaryLine(figure: beacons, value: "not available", against: r.beaconUnavailable ?? ""),
-        ]
+                figure: s.number == 13 ? "discovery: LAN of 4 and of 12 fully linked (ferry-bench 13, in network namespaces)"
+                    : "discovery at rest: beacon and total bytes per node per minute (ferry-bench 15, in network namespaces)",
+                value: "not available", against: s.reason)
+        }
+        for l in r.lanFormation {
+            let figure = "discovery: LAN of \(l.nodes) in network namespaces, beacons only, no --peer: first spawn → every node has \(l.linksWanted) links"
+            guard let full = l.fullyLinkedMs else {
+                lines.append(SummaryLine(
+                    figure: figure, value: "not reached (\(l.nodesLinked) of \(l.nodes) nodes linked)",
+                    against: l.stalled.isEmpty ? "within \(f(LanScenarios.formationSecondsMax, 0)) s" : "stalled: \(l.stalled.joined(separator: "; "))"))
+                continue
+            }
+            // The bound runs from every node answering: a pair links within one interval of that.
+            let afterAnswer = full - l.allAnsweringMs
+            lines.append(SummaryLine(
+                figure: figure, value: "\(f(full, 0)) ms",
+                against: "\(pct(full, interval)) of one beacon interval, \(f(interval, 0)) ms ± 25 %; \(f(afterAnswer, 0)) ms "
+                    + "after every node answered (at \(f(l.allAnsweringMs, 0)) ms), \(pct(afterAnswer, interval)) of the interval"))
+        }
+        if !r.joinTrials.isEmpty {
+            let linked = LatencySummary(nanoseconds: r.joinTrials.map { UInt64($0.linkedMs * 1e6) })
+            let listed = LatencySummary(nanoseconds: r.joinTrials.map { UInt64($0.listedMs * 1e6) })
+            let hop = (listed.p50Ms - linked.p50Ms) / Double(max(r.chainLength - 1, 1))
+            lines.append(SummaryLine(
+                figure: "discovery: new node's start → sendable at the far end of a \(r.chainLength)-node chain "
+                    + "(announce, 127.0.0.1, --no-discovery), p50 / max of \(r.joinTrials.count) joins",
+                value: "\(f(listed.p50Ms, 0)) / \(f(listed.maxMs, 0)) ms",
+                against: "p50 \(f(listed.p50Ms / linked.p50Ms, 1))× the link-up floor, start → linked to the chain's first node "
+                    + "p50 \(f(linked.p50Ms, 0)) ms; \(f(hop, 2)) ms per announce hop"))
+        }
+        if !r.atRest.isEmpty {
+            let n = Double(r.atRest.count)
+            let payload = r.atRest.map(\.beaconPayloadBytesPerMinute).reduce(0, +) / n
+            let frames = r.atRest.map(\.beaconFrameBytesPerMinute).reduce(0, +) / n
+            let total = r.atRest.map(\.txBytesPerMinute).reduce(0, +) / n
+            let other = r.atRest.map(\.otherTxBytesPerMinute).reduce(0, +) / n
+            let maxTotal = r.atRest.map(\.txBytesPerMinute).max() ?? 0
+            let payloadBound = 60_000 / interval * Double(LanScenarios.beaconBytes)
+            let frameBound = 60_000 / interval * Double(LanScenarios.beaconFrameBytes)
+            let window = "LAN of \(r.atRest.count) idle \(f(r.atRest[0].seconds, 0)) s, mean of its nodes"
+            let unchanged = r.atRest.allSatisfy(\.linksUnchanged) ? "no link came or went" : "links changed during the window"
+            lines.append(SummaryLine(
+                figure: "discovery at rest: beacon bytes per node per minute (\(window))",
+                value: "\(f(payload, 0)) B/min (\(f(frames, 0)) B/min as Ethernet frames)",
+                against: "\(f(payload / payloadBound, 2))× the beacon bound, one \(LanScenarios.beaconBytes) B beacon per "
+                    + "\(f(interval, 0)) ms = \(f(payloadBound, 0)) B/min"))
+            lines.append(SummaryLine(
+                figure: "discovery at rest: all bytes a node's veth sent per minute (\(window))",
+                value: "\(f(total, 0)) B/min (max \(f(maxTotal, 0)))",
+                against: "\(f(total / frameBound, 2))× the beacon bound as frames, \(f(frameBound, 0)) B/min; not beacons "
+                    + "\(f(other, 0)) B/min (TLS on the links, ARP); announces learnt "
+                    + "\(r.atRest.map(\.announcesLearnt).reduce(0, +)), \(unchanged)"))
+        }
+        return lines
     }
 
-    /// Scenario 14: RSS per node, and memory and store per message against the envelope's size.
+    /// Scenario 16: RSS per node, and memory and store per message against the envelope's size.
     static func memory(_ r: MemoryResult) -> [SummaryLine] {
         let a = r.outbox, relay = r.custody
         var lines = [SummaryLine(
@@ -124,7 +171,7 @@ enum SummaryLines {
         return lines
     }
 
-    /// Scenario 15, or one line saying why it could not run.
+    /// Scenario 17, or one line saying why it could not run.
     static func testbed(_ r: TestbedResult) -> [SummaryLine] {
         let name = "testbed: ferry testbed \(r.scenarioFile)"
         guard r.unavailable == nil else {
@@ -149,6 +196,15 @@ enum SummaryLines {
                     ?? "sampled by the runner from /proc"))
         }
         return lines
+    }
+
+    /// Scenario 18: the newcomer's full set of links against its first one.
+    static func exchange(_ r: ExchangeResult) -> [SummaryLine] {
+        [SummaryLine(
+            figure: "peer exchange: a newcomer with one seed, linked to all \(r.meshNodes) nodes of the mesh (127.0.0.1)",
+            value: "\(f(r.startToAllLinksMs, 0)) ms",
+            against: "\(f(r.startToAllLinksMs / r.startToSeedLinkMs, 2))× its first link, to the seed, \(f(r.startToSeedLinkMs, 0)) ms after "
+                + "its start; the other \(r.meshNodes - 1) links \(f(r.startToAllLinksMs - r.startToSeedLinkMs, 0)) ms after it")]
     }
 
     private static func mib(_ kib: Int) -> String { f(Double(kib) / 1024, 1) }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The figures of scenario 15, or why there are none.
+/// The figures of scenario 17, or why there are none.
 struct TestbedResult: Codable {
     var scenarioFile: String
     /// Why the run gave no figures (no file, no `ferry testbed`, no report); nil when it did.
@@ -22,7 +22,7 @@ struct TestbedResult: Codable {
     var wallSeconds = 0.0
 }
 
-/// Scenario 15: a whole testbed scenario (`ferry testbed FILE --json`, docs/TESTBED.md), by default
+/// Scenario 17: a whole testbed scenario (`ferry testbed FILE --json`, docs/TESTBED.md), by default
 /// examples/scenarios/twenty-nodes.yaml: twenty nodes and a coordinator, mixed traffic, a coordinator
 /// outage and a node crash. The runner starts and stops every process itself; the bench reads the
 /// run report it prints and takes delivered / sent, duplicates, latency p50 / p99 over every
@@ -44,7 +44,7 @@ struct TestbedRun {
             return result
         }
         result.idleRssKibibytes = try? idleNodeRss()
-        progress("15/15 an idle node's RSS: \(result.idleRssKibibytes.map { "\($0) KiB" } ?? "not measured"); now the testbed")
+        progress("17/18 an idle node's RSS: \(result.idleRssKibibytes.map { "\($0) KiB" } ?? "not measured"); now the testbed")
         let out = scratch + "/testbed.json", err = scratch + "/testbed.err"
         let start = MonotonicClock.nanoseconds()
         let status: Int32
@@ -107,7 +107,7 @@ struct TestbedRun {
         let nodes = report["nodes"] as? [[String: Any]] ?? []
         result.nodes = nodes.count
         for node in nodes {
-            guard let peak = number(node, "peak_rss_ki_b").map({ Int($0) }) else { continue }
+            guard let peak = number(node, "peak_rss_kib").map({ Int($0) }) else { continue }
             if peak > result.maxPeakRssKibibytes ?? -1 {
                 result.maxPeakRssKibibytes = peak
                 result.maxPeakRssNode = node["name"] as? String
@@ -132,12 +132,12 @@ struct TestbedRun {
             "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         guard r.unavailable == nil else {
-            return header + ["| 15 testbed | \(r.scenarioFile) | not available: \(r.unavailable ?? "") | | | | | | |"]
+            return header + ["| 17 testbed | \(r.scenarioFile) | not available: \(r.unavailable ?? "") | | | | | | |"]
         }
         let latency = "\(r.p50Ms.map { f($0, 0) } ?? "–") / \(r.p99Ms.map { f($0, 0) } ?? "–")"
         let rss = r.maxPeakRssKibibytes.map { "\(f(Double($0) / 1024, 1)) (\(r.maxPeakRssNode ?? "?"))" } ?? "–"
         let cells = [
-            "15 testbed \(r.scenario ?? "")", r.scenarioFile, r.passed == true ? "PASS" : "FAIL", "\(r.nodes)",
+            "17 testbed \(r.scenario ?? "")", r.scenarioFile, r.passed == true ? "PASS" : "FAIL", "\(r.nodes)",
             "\(r.delivered) / \(r.sent)", "\(r.duplicates)", latency, rss, f(r.wallSeconds, 0),
         ]
         return header + ["| " + cells.joined(separator: " | ") + " |"]

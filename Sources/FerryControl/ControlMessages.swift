@@ -100,6 +100,10 @@ public struct NodeStatus: Codable, Sendable, Equatable {
     public var forwarded: Int?
     public var proofsSeen: Int?
     public var evicted: Int?
+    /// Started with `--testing`: `fault` requests are taken (docs/CONTROL.md §Faults).
+    public var testing: Bool?
+    /// When testing: the faults in force, one per peer.
+    public var faults: [FaultInfo]?
 
     public init(
         address: String, listen: String, dataDir: String, pid: Int32, startedAtMs: UInt64, links: Int,
@@ -115,6 +119,24 @@ public struct NodeStatus: Codable, Sendable, Equatable {
         self.outboxDelivered = outboxDelivered
         self.inbox = inbox
         self.relay = relay
+    }
+}
+
+/// `ferry status --json` `faults` (a node started with `--testing`): what it does to one peer's links.
+public struct FaultInfo: Codable, Sendable, Equatable {
+    /// The peer's address.
+    public var peer: String
+    /// Every link with the peer is closed and refused.
+    public var cut: Bool
+    /// Percent of writes to the peer held back a retransmission timeout, and the delay of every write.
+    public var lossPercent: Double
+    public var delayMs: UInt64
+
+    public init(peer: String, cut: Bool, lossPercent: Double, delayMs: UInt64) {
+        self.peer = peer
+        self.cut = cut
+        self.lossPercent = lossPercent
+        self.delayMs = delayMs
     }
 }
 

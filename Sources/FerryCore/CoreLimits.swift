@@ -107,6 +107,10 @@ public struct CoreLimits: Sendable {
     public var announcesOnLinkUpMax = 64
     public var announcesPerSecond: UInt64 = 10
     public var announcesBurst: UInt64 = 100
+    /// Identity records kept in the store (the directory): beyond this the least recently stored
+    /// go, checked every `identitiesTrimEvery` records learnt from announces and at housekeeping.
+    public var identitiesKeptMax = 20_000
+    public var identitiesTrimEvery = 500
 
     /// Offer pending messages again to connected peers this often (after a refusal, say).
     public var retryIntervalMilliseconds: UInt64 = 30_000

@@ -196,6 +196,8 @@ extension NodeCore {
             if try store.putIdentity(bytes, for: peer) {
                 discoveryCounters.announcesLearnt += 1
                 directorySources[peer] = (.announce, now.wall)
+                identitiesLearntSinceTrim += 1
+                if identitiesLearntSinceTrim >= limits.identitiesTrimEvery { trimIdentities(actions: &actions) }
             } else if let held = try store.identity(for: peer), let current = try? IdentityRecord.decode(held),
                       current.created > identity.record.created {
                 return  // older than what we hold: a rollback, never spread
@@ -204,7 +206,19 @@ extension NodeCore {
             return actions.append(.storeFailed("keeping the announced record of \(peer.text): \(error)"))
         }
         announcesSeen.insert(announced)
-        spreadAnnounce(bytes, hopsLeft: hopsLeft, of: peer, from: session, now: now, actions: &actions)
+        // A peer's hop count is capped at ours: a stranger cannot make a record travel further.
+        spreadAnnounce(bytes, hopsLeft: min(hopsLeft, limits.announceHopLimit), of: peer, from: session, now: now, actions: &actions)
+    }
+
+    /// Keeps the directory within `identitiesKeptMax` records (the least recently stored go), so a
+    /// stream of valid announces from made-up identities costs a bounded file.
+    func trimIdentities(actions: inout [CoreAction]) {
+        identitiesLearntSinceTrim = 0
+        do {
+            for removed in try store.trimIdentities(keepingAtMost: limits.identitiesKeptMax) { directorySources[removed] = nil }
+        } catch {
+            actions.append(.storeFailed("trimming the directory: \(error)"))
+        }
     }
 
     /// Passes a record just learnt on `session` to the other peers that take announces (never back,

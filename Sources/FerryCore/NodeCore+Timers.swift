@@ -27,6 +27,7 @@ extension NodeCore {
         if now.monotonic >= (nextHousekeeping ?? now.monotonic) {
             nextHousekeeping = now.monotonic.adding(milliseconds: limits.housekeepingIntervalMilliseconds)
             housekeeping(now: now, actions: &actions)
+            trimIdentities(actions: &actions)
             connections.dropStale(now: now.monotonic, staleMilliseconds: limits.endpointStaleMilliseconds)
         }
         discoveryTimers(now: now, actions: &actions)

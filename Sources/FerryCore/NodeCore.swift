@@ -61,6 +61,8 @@ public final class NodeCore {
     var junkOrigins: Set<Address> = []
     /// Announces passed on, so each spreads once.
     var announcesSeen = AnnouncesSeen()
+    /// Records learnt from announces since the directory was last trimmed (`trimIdentities`).
+    var identitiesLearntSinceTrim = 0
     /// What discovery did, for `ferry status --json`.
     public internal(set) var discoveryCounters = DiscoveryCounters()
     /// When each own message was last offered, for `ferry outbox` (memory only).

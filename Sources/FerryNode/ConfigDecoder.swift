@@ -14,6 +14,7 @@ enum ConfigKey: String, CaseIterable {
     case quotas
     case coordinatorReleaseMs = "coordinator_release_ms"
     case targetLinks = "target_links"
+    case testing
 }
 
 /// The keys under `quotas`, each a `CoreLimits` byte bound.
@@ -79,6 +80,7 @@ struct ConfigDecoder {
             let max = Int(ConfigLimits.coordinatorReleaseMillisecondsMax)
             settings.node.limits.coordinatorReleaseMilliseconds = UInt64(try count(entry, unit: "milliseconds", max: max))
         case .targetLinks: settings.node.limits.targetLinks = try count(entry, unit: "links", max: ConfigLimits.targetLinksMax)
+        case .testing: settings.node.testing = try bool(entry)
         }
     }
 

@@ -96,7 +96,7 @@ public enum ConfigFile {
 
     /// The document's tree, or nil for an empty file. Tags are not resolved (`Resolver.basic`): the
     /// decoder reads every scalar's text itself (`ConfigValues`).
-    private static func compose(_ text: String, path: String) throws(ConfigError) -> Yams.Node? {
+    static func compose(_ text: String, path: String) throws(ConfigError) -> Yams.Node? {
         do {
             return try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {

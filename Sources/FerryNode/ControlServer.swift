@@ -21,9 +21,12 @@ struct InboxListing {
 }
 
 /// The Unix control socket (mode 0600, in the data directory): JSON lines in, JSON lines out.
-/// It parses and hands requests to the node (nil for a line that does not parse); it knows nothing
-/// of what they mean.
+/// It parses and hands requests to the node (or why a line does not parse); it knows nothing of
+/// what they mean.
 final class ControlServer {
+    /// Takes each line: the request, or why it is not one.
+    typealias RequestHandler = (ControlSession, Result<ControlRequest, BadControlRequest>) -> Void
+
     private let listener: PipeListener
     private(set) var sessions: [ObjectIdentifier: ControlSession] = [:]
     private let path: String
@@ -36,7 +39,7 @@ final class ControlServer {
     /// A listing is paused while a client has this many reply bytes unread, and resumes on drain.
     static let listingHighWaterBytes = 256 * 1024
 
-    init(loop: Loop, path: String, onRequest: @escaping (ControlSession, ControlRequest?) -> Void) throws {
+    init(loop: Loop, path: String, onRequest: @escaping RequestHandler) throws {
         self.path = path
         listener = try PipeListener(loop: loop)
         // A socket file left by a dead node: the data-dir lock is ours, so nobody is behind it.
@@ -45,7 +48,7 @@ final class ControlServer {
         try listener.listen { [weak self] stream in self?.accept(stream, onRequest: onRequest) }
     }
 
-    private func accept(_ stream: PipeStream, onRequest: @escaping (ControlSession, ControlRequest?) -> Void) {
+    private func accept(_ stream: PipeStream, onRequest: @escaping RequestHandler) {
         guard sessions.count < Self.sessionsMax else { return stream.close() }
         let session = ControlSession(stream: stream)
         let key = ObjectIdentifier(session)
@@ -62,7 +65,7 @@ final class ControlServer {
             onClose: { [weak self] _ in self?.sessions[key] = nil })
     }
 
-    private func receive(_ bytes: [UInt8], on session: ControlSession, onRequest: (ControlSession, ControlRequest?) -> Void) {
+    private func receive(_ bytes: [UInt8], on session: ControlSession, onRequest: RequestHandler) {
         let lines: [[UInt8]]
         do { lines = try session.lines.push(bytes) } catch {
             send(.failure("request line too long"), to: session)
@@ -70,9 +73,15 @@ final class ControlServer {
             return
         }
         for line in lines where !line.isEmpty {
-            // nil for a line that is not a request: the node answers it in turn, so replies stay
-            // in request order.
-            onRequest(session, try? ControlJSON.decode(ControlRequest.self, from: line))
+            // A line that is not a request is answered by the node in turn, so replies stay in
+            // request order.
+            onRequest(session, Self.decode(line))
+        }
+    }
+
+    static func decode(_ line: [UInt8]) -> Result<ControlRequest, BadControlRequest> {
+        do { return .success(try ControlJSON.decode(ControlRequest.self, from: line)) } catch {
+            return .failure(BadControlRequest(text: ControlRequestProblem.describe(error, line: line)))
         }
     }
 

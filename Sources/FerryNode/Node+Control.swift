@@ -9,9 +9,13 @@ extension Node {
     /// Largest inbox listing sent for one request without `limit`; `--follow` then streams the rest.
     static let inboxPageMax = 10_000
 
-    func handleControl(_ request: ControlRequest?, from session: ControlSession) {
+    func handleControl(_ decoded: Result<ControlRequest, BadControlRequest>, from session: ControlSession) {
         guard !stopping else { return reply(.failure("the node is stopping"), to: session) }
-        guard let request else { return reply(.failure("not a JSON request; see docs/CONTROL.md"), to: session) }
+        let request: ControlRequest
+        switch decoded {
+        case .success(let decoded): request = decoded
+        case .failure(let bad): return reply(.failure(bad.text), to: session)
+        }
         do {
             switch request.op {
             case "status": try replyStatus(to: session)
@@ -21,7 +25,8 @@ extension Node {
             case "inbox": startListing(request, for: session)
             case "outbox": try replyOutbox(request, to: session)
             case "directory": try replyDirectory(to: session)
-            default: reply(.failure("unknown request '\(SafeText.escaped(request.op, maxScalars: 40))'; this node knows status, peers, send, wait, inbox, outbox, directory"), to: session)
+            case "fault": handleFault(request, from: session)
+            default: reply(.failure("unknown request '\(SafeText.escaped(request.op, maxScalars: 40))'; this node knows status, peers, send, wait, inbox, outbox, directory, fault"), to: session)
             }
         } catch let error as NodeError {
             reply(.failure(error.description), to: session)
@@ -56,7 +61,9 @@ extension Node {
         let found = core.discoveryCounters
         status.discovery = DiscoveryStatus(
             enabled: core.discoveryEnabled, beacons: core.beaconsEnabled, beaconsSent: found.beaconsSent,
-            beaconsHeard: found.beaconsHeard, beaconsRejected: found.beaconsRejected, exchangesHeard: found.exchangesHeard,
+            beaconsHeard: found.beaconsHeard,
+            // Datagrams too long to be a beacon never reach the core: the socket drops and counts them.
+            beaconsRejected: found.beaconsRejected + (beaconSocket?.droppedDatagramCount ?? 0), exchangesHeard: found.exchangesHeard,
             exchangeRejected: found.exchangeRejected, announcesLearnt: found.announcesLearnt,
             announcesRejected: found.announcesRejected, knownEndpoints: core.knownEndpointCount)
         status.role = config.role.rawValue
@@ -73,6 +80,7 @@ extension Node {
                 quotaBytesPerAddress: core.limits.mailboxBytesPerAddressMax,
                 addresses: mailboxes.largest.map { MailboxInfo(address: $0.address.text, messages: $0.count, bytes: $0.bytes) })
         }
+        faultStatus(into: &status)
         answer.status = status
         reply(answer, to: session)
     }

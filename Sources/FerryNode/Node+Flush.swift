@@ -45,7 +45,9 @@ extension Node {
             rollBack(because: failure)
         }
         writeOutgoing()
-        for link in closing { streams[link]?.shutdownThenClose(deadlineMilliseconds: Self.linkCloseDeadlineMilliseconds) }
+        for link in closing where !faultDefersClose(link) {
+            streams[link]?.shutdownThenClose(deadlineMilliseconds: Self.linkCloseDeadlineMilliseconds)
+        }
         closing = []
         for (session, reply) in replies { control.send(reply, to: session) }
         replies = []
@@ -105,6 +107,12 @@ extension Node {
     }
 
     private func write(_ bytes: [UInt8], on link: LinkID) {
+        if delayedWrite(bytes, on: link) { return }
+        writeToSocket(bytes, on: link)
+    }
+
+    /// Hands bytes to the link's socket; the core hears of them once written.
+    func writeToSocket(_ bytes: [UInt8], on link: LinkID) {
         guard let stream = streams[link] else { return }
         let count = bytes.count
         let accepted = stream.write(bytes) { [weak self] error in

@@ -30,7 +30,7 @@ extension Node {
     /// Connects for the core; a dial that takes longer than `connectTimeoutMilliseconds` is abandoned
     /// (a host that drops SYNs would otherwise hold it for the kernel's long timeout).
     func dial(_ request: DialRequest) {
-        guard !stopping else { return }
+        guard !stopping, !faultTakesDial(request) else { return }
         let stream = TCPStream.connect(loop: loop, host: request.host, port: request.port) { [weak self] result in
             guard let self else { return }
             self.pendingDials.removeValue(forKey: request.id)?.close()
@@ -43,7 +43,9 @@ extension Node {
                 do {
                     // The pin goes into TLS too, so an impostor is refused before it sees our certificate.
                     let engine = try self.tls.makeEngine(role: .client, expectedPeerAddress: request.expectedPeer?.bytes)
-                    self.attach(stream, engine: engine, outbound: true, expectedPeer: request.expectedPeer, dial: request.id)
+                    self.attach(
+                        stream, engine: engine, outbound: true, expectedPeer: request.expectedPeer, dial: request.id,
+                        dialled: Endpoint(host: request.host, port: request.port).description)
                 } catch {
                     self.logger.error("TLS setup failed dialling \(request.host):\(request.port): \(error)")
                     stream.close()
@@ -70,7 +72,9 @@ extension Node {
     /// How long a dial may take before it is abandoned and retried.
     static let connectTimeoutMilliseconds: UInt64 = 10_000
 
-    private func attach(_ stream: TCPStream, engine: OpenSSLEngine, outbound: Bool, expectedPeer: Address?, dial: DialID?) {
+    private func attach(
+        _ stream: TCPStream, engine: OpenSSLEngine, outbound: Bool, expectedPeer: Address?, dial: DialID?, dialled: String? = nil
+    ) {
         let link = newLinkID()
         streams[link] = stream
         stream.setNoDelay(true)
@@ -86,12 +90,14 @@ extension Node {
             onClose: { [weak self] error in
                 guard let self else { return }
                 self.streams[link] = nil
+                self.faults?.linkClosed(link)
                 if let error, !error.isCancellation { self.logger.debug("\(link) ended: \(error.message)") }
                 self.perform(self.core.linkClosed(link, now: self.now()))
                 MemoryTrim.afterLinkClosed(nowMilliseconds: self.loop.nowMilliseconds)
             })
         perform(core.linkOpened(
-            link, engine: engine, outbound: outbound, expectedPeer: expectedPeer, endpoint: endpoint, now: now(), dial: dial))
+            link, engine: gated(engine, link: link, dialled: dialled), outbound: outbound, expectedPeer: expectedPeer,
+            endpoint: endpoint, now: now(), dial: dial))
     }
 
     /// Unwritten bytes one link may hold in its socket queue before it counts as not reading.

@@ -27,6 +27,10 @@ public final class Node {
     let tls: TLSContext
     let lock: NodeLock
     let startedAt: Timestamp
+    /// The system CSPRNG, shared by the core and the driver (the fault hook's loss draws).
+    let random: RandomSource
+    /// The fault hook, for a node started with `--testing` only (docs/CONTROL.md §Faults).
+    var faults: FaultInjector?
     var listener: TCPListener?
     var listenEndpoint: Endpoint?
     var control: ControlServer!
@@ -73,8 +77,9 @@ public final class Node {
         store = try SQLiteMessageStore(path: config.dataDir.databasePath)
         tls = try TLSContext(ed25519PrivateKeySeed: identity.signingSeed)
         startedAt = WallClock.now()
+        random = SystemRandom()
         core = try NodeCore(
-            identity: identity, record: record, store: store, random: SystemRandom(), limits: Self.limits(for: config),
+            identity: identity, record: record, store: store, random: random, limits: Self.limits(for: config),
             listenPort: config.listen?.port ?? 0, now: startedAt)
         try openHandles()
         configureCore()
@@ -84,6 +89,7 @@ public final class Node {
     private func openHandles() throws {
         tickTimer = try LoopTimer(loop: loop)
         flushTimer = try LoopTimer(loop: loop)
+        if config.testing { faults = try FaultInjector(loop: loop) }
         if let endpoint = config.listen { try listen(on: endpoint) }
         control = try ControlServer(loop: loop, path: config.dataDir.controlSocketPath) { [weak self] session, request in
             self?.handleControl(request, from: session)
@@ -152,6 +158,9 @@ public final class Node {
     /// Runs the loop until SIGINT/SIGTERM, then closes every handle and the store.
     public func run() throws {
         logger.notice("ferry node \(address) listening on \(listenEndpoint?.description ?? "(none)"), data \(config.dataDir.path)")
+        if faults != nil {
+            logger.warning("started with --testing: faults can be injected on the control socket (links cut, delayed, made lossy; docs/CONTROL.md §Faults); never use it in production")
+        }
         if config.role == .node { openBeacons() }
         for seed in config.peers {
             core.addSeed(host: seed.endpoint.host, port: seed.endpoint.port, expected: seed.expected, now: now())
@@ -183,6 +192,7 @@ public final class Node {
         control.close()
         for timer in pendingDials.values { timer.close() }
         beaconSocket?.close()
+        faults?.close()
         pendingDials = [:]
         for signal in signals { signal.close() }
         tickTimer.close()

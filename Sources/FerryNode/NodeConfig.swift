@@ -15,6 +15,9 @@ public struct NodeConfig: Sendable {
     public var coordinators: [PeerSeed] = []
     /// A plain node, or a coordinator (`ferry coordinator`).
     public var role: NodeRole = .node
+    /// Started for testing (`--testing`): the control socket takes `fault` requests
+    /// (docs/CONTROL.md §Faults). Off by default, and never for production.
+    public var testing = false
 
     public init(dataDir: DataDirectory, listen: Endpoint?, peers: [PeerSeed], limits: CoreLimits = CoreLimits()) {
         self.dataDir = dataDir

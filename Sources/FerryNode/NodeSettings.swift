@@ -29,6 +29,7 @@ public struct NodeSettings: Sendable {
         if !flags.coordinators.isEmpty { node.coordinators = flags.coordinators }
         if let discovery = flags.discovery { node.discovery = discovery }
         if let logLevel = flags.logLevel { self.logLevel = logLevel }
+        if let testing = flags.testing { node.testing = testing }
     }
 }
 
@@ -42,10 +43,12 @@ public struct CommandLineSettings: Sendable {
     public var coordinators: [PeerSeed]
     public var discovery: Bool?
     public var logLevel: Logger.Level?
+    /// `--testing` (nil without it: the flag can only turn testing on).
+    public var testing: Bool?
 
     public init(
         dataDir: String? = nil, listen: Endpoint? = nil, peers: [PeerSeed] = [], coordinators: [PeerSeed] = [],
-        discovery: Bool? = nil, logLevel: Logger.Level? = nil
+        discovery: Bool? = nil, logLevel: Logger.Level? = nil, testing: Bool? = nil
     ) {
         self.dataDir = dataDir
         self.listen = listen
@@ -53,5 +56,6 @@ public struct CommandLineSettings: Sendable {
         self.coordinators = coordinators
         self.discovery = discovery
         self.logLevel = logLevel
+        self.testing = testing
     }
 }

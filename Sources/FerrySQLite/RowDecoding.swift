@@ -36,6 +36,7 @@ struct ColumnList {
     static let proofKey = ColumnList(table: "proofs", ["seq", "id", "ack_hash"])
     /// An identity's stored record (`SELECT record FROM identities`).
     static let identityRecord = ColumnList(table: "identities", ["record"])
+    static let identityAddress = ColumnList(table: "identities", ["address"])
     static let identityListing = ColumnList(table: "identities", ["address", "record", "updated"])
     static let inbox = ColumnList(
         table: "inbox",

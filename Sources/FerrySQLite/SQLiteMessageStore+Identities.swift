@@ -45,6 +45,22 @@ extension SQLiteMessageStore {
         }
     }
 
+    @discardableResult
+    public func trimIdentities(keepingAtMost: Int) throws -> [Address] {
+        let count = try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM identities") ?? 0 }
+        let excess = count - max(0, keepingAtMost)
+        guard excess > 0 else { return [] }
+        return try write { db in
+            let addresses = try Row.fetchAll(
+                db, sql: "SELECT address FROM identities ORDER BY updated, address LIMIT ?", arguments: [excess]
+            ).map { try Address(bytes: RowReader(row: $0, columns: .identityAddress).bytes("address")) }
+            for address in addresses {
+                try db.executeCached(sql: "DELETE FROM identities WHERE address = ?", arguments: [address.sqlValue])
+            }
+            return addresses
+        }
+    }
+
     public func identity(for address: Address) throws -> [UInt8]? {
         try read { db in
             guard let row = try Row.fetchOneCached(

@@ -225,6 +225,17 @@ public final class InMemoryMessageStore: MessageStore {
         }
     }
 
+    /// In memory there is no store time: the records with the greatest addresses go first.
+    @discardableResult
+    public func trimIdentities(keepingAtMost: Int) throws -> [Address] {
+        try checkWritable()
+        let excess = state.identities.count - max(0, keepingAtMost)
+        guard excess > 0 else { return [] }
+        let removed = Array(state.identities.keys.sorted().suffix(excess))
+        for address in removed { state.identities[address] = nil }
+        return removed
+    }
+
     // MARK: Housekeeping
 
     public func counts() throws -> StoreCounts {

@@ -124,6 +124,12 @@ public protocol MessageStore: AnyObject {
     func identity(for address: Address) throws -> [UInt8]?
     /// Stored identity records, most recently stored first, at most `limit` (`ferry directory`).
     func identities(limit: Int) throws -> [StoredIdentity]
+    /// Deletes the least recently stored identity records beyond the newest `keepingAtMost`, so that
+    /// records announced by strangers cannot grow the file without bound.
+    ///
+    /// - Returns: the addresses whose records were deleted.
+    @discardableResult
+    func trimIdentities(keepingAtMost: Int) throws -> [Address]
 
     // MARK: Housekeeping
 

@@ -110,6 +110,12 @@ public struct NodeRecord: Codable, Sendable, Equatable {
     /// Messages it held at the end (own + relay + mailbox), when it was up to say.
     public var storedMessages: Int?
 
+    /// `peakRssKiB` is keyed `peakRssKib`, so snake_case JSON reads `peak_rss_kib` (not `peak_rss_ki_b`).
+    enum CodingKeys: String, CodingKey {
+        case name, role, address, storedMessages
+        case peakRssKiB = "peakRssKib"
+    }
+
     public init(name: String, role: String, address: String, peakRssKiB: UInt64? = nil, storedMessages: Int? = nil) {
         self.name = name
         self.role = role

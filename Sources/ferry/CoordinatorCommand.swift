@@ -29,6 +29,9 @@ struct CoordinatorCommand: ParsableCommand {
     @Option(help: "Log level: \(RunCommand.logLevels.joined(separator: ", ")) (default: info).")
     var logLevel: String?
 
+    @Flag(help: "Start for testing: the control socket then takes fault requests that cut, delay or make links lossy (docs/CONTROL.md §Faults). Never in production.")
+    var testing = false
+
     func validate() throws {
         if let logLevel, Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("unknown log level '\(logLevel)'; use one of: \(RunCommand.logLevels.joined(separator: ", "))")
@@ -41,7 +44,8 @@ struct CoordinatorCommand: ParsableCommand {
             var settings = try config.map { try ConfigFile.load($0, over: defaults) } ?? defaults
             settings.apply(CommandLineSettings(
                 dataDir: data.data, listen: try listen.map { try Endpoint(parsing: $0) },
-                peers: try peer.map { try PeerSeed(parsing: $0) }, logLevel: logLevel.flatMap { Logger.Level(rawValue: $0) }))
+                peers: try peer.map { try PeerSeed(parsing: $0) }, logLevel: logLevel.flatMap { Logger.Level(rawValue: $0) },
+                testing: testing ? true : nil))
             // A coordinator dials no discovered endpoint and sends no beacon; it serves endpoints.
             settings.node.discovery = false
             let level = settings.logLevel

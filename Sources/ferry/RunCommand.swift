@@ -35,6 +35,9 @@ struct RunCommand: ParsableCommand {
         help: "LAN beacons and peer exchange (default: on). With --no-discovery the node links only to --peer seeds and whoever dials in.")
     var discovery: Bool?
 
+    @Flag(help: "Start for testing: the control socket then takes fault requests that cut, delay or make links lossy (docs/CONTROL.md §Faults). Never in production.")
+    var testing = false
+
     func validate() throws {
         if let logLevel, Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("unknown log level '\(logLevel)'; use one of: \(Self.logLevels.joined(separator: ", "))")
@@ -69,7 +72,7 @@ struct RunCommand: ParsableCommand {
             dataDir: data.data, listen: try listen.map { try Endpoint(parsing: $0) },
             peers: try peer.map { try PeerSeed(parsing: $0) },
             coordinators: try coordinator.map { try PeerSeed(parsing: $0) },
-            discovery: discovery, logLevel: logLevel.flatMap { Logger.Level(rawValue: $0) })
+            discovery: discovery, logLevel: logLevel.flatMap { Logger.Level(rawValue: $0) }, testing: testing ? true : nil)
     }
 
     /// The arguments to start this node again from anywhere: the config file and the data directory
@@ -85,6 +88,7 @@ struct RunCommand: ParsableCommand {
         arguments += peer.flatMap { ["--peer", $0] } + coordinator.flatMap { ["--coordinator", $0] }
         if let logLevel { arguments += ["--log-level", logLevel] }
         if let discovery { arguments.append(discovery ? "--discovery" : "--no-discovery") }
+        if testing { arguments.append("--testing") }
         return arguments
     }
 

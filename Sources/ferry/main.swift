@@ -12,6 +12,7 @@ struct Ferry: ParsableCommand {
         subcommands: [
             InitCommand.self, IdCommand.self, CoordinatorCommand.self, ContactsCommand.self, RunCommand.self, SendCommand.self,
             InboxCommand.self, OutboxCommand.self, DirectoryCommand.self, StatusCommand.self, PeersCommand.self, DemoCommand.self,
+            TestbedCommand.self, TestbedChildCommand.self,
         ]
     )
 }

@@ -76,6 +76,30 @@ final class AnnounceTests: XCTestCase {
         XCTAssertEqual(zip(nodes, learnt).map { $0.core.discoveryCounters.announcesLearnt - $1 }, [0, 1, 1, 1, 0])
     }
 
+    func testAHopCountAboveTheLimitIsCappedAtTheLimit() throws {
+        let net = TestNet()
+        let nodes = try line(3, net: net)
+        let bytes = try record(of: try NodeIdentity.generate())
+        try inject(bytes, hops: 254, at: nodes[1], from: nodes[0], net: net)
+        let limit = CoreLimits().announceHopLimit
+        XCTAssertEqual(announces(of: bytes, in: net).map(\.hops), [limit - 1], "a stranger's 254 counts as our limit")
+    }
+
+    func testTheDirectoryKeepsAtMostItsCapOfAnnouncedRecords() throws {
+        var limits = CoreLimits()
+        limits.identitiesKeptMax = 10
+        limits.identitiesTrimEvery = 4
+        limits.announcesBurst = 1000
+        let net = TestNet()
+        let nodes = try line(2, net: net, limits: limits)
+        let (a, b) = (nodes[0], nodes[1])
+        for _ in 0..<25 { try inject(try record(of: try NodeIdentity.generate()), hops: 2, at: b, from: a, net: net) }
+        XCTAssertEqual(b.core.discoveryCounters.announcesLearnt, 25)
+        let kept = try b.store.identities(limit: 1000).count
+        XCTAssertLessThanOrEqual(kept, limits.identitiesKeptMax + limits.identitiesTrimEvery, "trimmed every 4 learnt")
+        XCTAssertLessThanOrEqual(try b.core.directory(limit: 1000).count, kept)
+    }
+
     func testEachNodePassesARecordOnOnceSoTheFloodStops() throws {
         // A ring of five with a chord: every record can come back by several ways.
         let net = TestNet()

@@ -39,7 +39,7 @@ final class ConfigErrorTests: XCTestCase {
     func testUnknownKeyWithNothingNearListsTheKeys() {
         assertError(
             "listen: 127.0.0.1:7000\nfrobnicate: 3\n", line: 2,
-            "unknown key 'frobnicate'; the keys are: data, listen, peers, coordinators, discovery, log_level, quotas, coordinator_release_ms, target_links")
+            "unknown key 'frobnicate'; the keys are: data, listen, peers, coordinators, discovery, log_level, quotas, coordinator_release_ms, target_links, testing")
         assertError(
             "quotas:\n  disk: 1\n", line: 2,
             "unknown key 'quotas.disk'; the keys under quotas are: relay_bytes, relay_bytes_per_origin, relay_bytes_per_destination, mailbox_bytes, mailbox_bytes_per_address")

@@ -38,6 +38,7 @@ final class InMemoryStoreContractTests: MessageStoreContractTests {
     func testInboundByIDReturnsAtMostTheBoundOldestFirst() throws { try checkInboundByIDReturnsAtMostTheBoundOldestFirst() }
     func testInboxListsAfterSeqInOrderWithinLimit() throws { try checkInboxListsAfterSeqInOrderWithinLimit() }
     func testIdentityRecordsArePutReplacedAndRead() throws { try checkIdentityRecordsArePutReplacedAndRead() }
+    func testIdentityRecordsAreTrimmedToACap() throws { try checkIdentityRecordsAreTrimmedToACap() }
     func testAnOlderIdentityRecordNeverReplacesANewerOne() throws { try checkAnOlderIdentityRecordNeverReplacesANewerOne() }
     func testAnIdentityRecordThatDoesNotDecodeIsRefused() throws { try checkAnIdentityRecordThatDoesNotDecodeIsRefused() }
     func testCountsReflectCustodyInboxAndProofs() throws { try checkCountsReflectCustodyInboxAndProofs() }
@@ -97,6 +98,7 @@ final class SQLiteStoreContractTests: MessageStoreContractTests {
     func testInboundByIDReturnsAtMostTheBoundOldestFirst() throws { try checkInboundByIDReturnsAtMostTheBoundOldestFirst() }
     func testInboxListsAfterSeqInOrderWithinLimit() throws { try checkInboxListsAfterSeqInOrderWithinLimit() }
     func testIdentityRecordsArePutReplacedAndRead() throws { try checkIdentityRecordsArePutReplacedAndRead() }
+    func testIdentityRecordsAreTrimmedToACap() throws { try checkIdentityRecordsAreTrimmedToACap() }
     func testAnOlderIdentityRecordNeverReplacesANewerOne() throws { try checkAnOlderIdentityRecordNeverReplacesANewerOne() }
     func testAnIdentityRecordThatDoesNotDecodeIsRefused() throws { try checkAnIdentityRecordThatDoesNotDecodeIsRefused() }
     func testCountsReflectCustodyInboxAndProofs() throws { try checkCountsReflectCustodyInboxAndProofs() }

@@ -122,6 +122,16 @@ class MessageStoreContractTests: XCTestCase {
         XCTAssertEqual(try store.identity(for: F.address(2)), other)
     }
 
+    func checkIdentityRecordsAreTrimmedToACap() throws {
+        for n in 1...7 { try store.putIdentity(F.identityRecord(UInt8(n), created: 100), for: F.address(UInt8(n))) }
+        XCTAssertEqual(try store.trimIdentities(keepingAtMost: 10), [], "under the cap nothing goes")
+        let removed = try store.trimIdentities(keepingAtMost: 4)
+        XCTAssertEqual(removed.count, 3)
+        XCTAssertEqual(try store.identities(limit: 100).count, 4)
+        for address in removed { XCTAssertNil(try store.identity(for: address)) }
+        XCTAssertEqual(try store.trimIdentities(keepingAtMost: 4), [])
+    }
+
     func checkAnOlderIdentityRecordNeverReplacesANewerOne() throws {
         let newer = F.identityRecord(1, created: 500, kemKey: [5])
         try store.putIdentity(newer, for: F.address(1))
