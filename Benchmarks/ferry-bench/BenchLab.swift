@@ -3,7 +3,7 @@ import Foundation
 import Glibc
 #endif
 
-/// A LAN of network namespaces for scenarios 9 and 11, cut down from the tests' NetnsLab
+/// A LAN of network namespaces for scenarios 13 and 15, cut down from the tests' NetnsLab
 /// (Tests/IntegrationTests/Harness/NetnsLab*.swift): hosts 1…N, each a namespace with one veth to
 /// a bridge in a switch namespace, addressed 198.(18 + S / 256).(S % 256).(10 + N)/24, with a
 /// route for 224.0.0.0/4 (there is no default route) and IPv6 off, so the interface counters hold

@@ -75,7 +75,7 @@ struct CoordinatorLinks {
 
         let holder = try LinkHolder(port: group.port, target: target)
         defer { holder.close() }
-        progress("12/12 opening up to \(target) links to C (open files \(openFiles), local ports \(ports))")
+        progress("12/18 opening up to \(target) links to C (open files \(openFiles), local ports \(ports))")
         let rampStart = MonotonicClock.nanoseconds()
         let rampBound = Deadline(seconds: Self.rampSecondsMax, what: "the ramp")
         try holder.run(until: {
@@ -84,7 +84,7 @@ struct CoordinatorLinks {
         }, deadline)
         let rampSeconds = Double(MonotonicClock.nanoseconds() - rampStart) / 1e9
         let afterRamp = try ProcStats.residentKiB(pid: c), cpuRamp = try ProcStats.cpuMilliseconds(pid: c)
-        progress("12/12 \(holder.tally.up) links up after \(String(format: "%.1f", rampSeconds)) s; holding them \(Int(Self.holdSeconds)) s")
+        progress("12/18 \(holder.tally.up) links up after \(String(format: "%.1f", rampSeconds)) s; holding them \(Int(Self.holdSeconds)) s")
 
         let holdEnd = MonotonicClock.nanoseconds() + UInt64(Self.holdSeconds * 1e9)
         try holder.run(until: { MonotonicClock.nanoseconds() >= holdEnd }, deadline)

@@ -18,7 +18,7 @@ func coordinatorScenarios(_ options: Options, root: String, crypto: CryptoBound,
 private func throughCoordinator(_ options: Options, root: String) throws -> [ScenarioResult] {
     let group = try CoordinatorGroup(ferry: options.ferry, root: root, withRelay: false)
     defer { group.stop() }
-    progress("9/12 starting C, then B and A with C as --coordinator, in \(root)")
+    progress("9/18 starting C, then B and A with C as --coordinator, in \(root)")
     try group.setUp()
     let recorder = try InboxRecorder(socketPath: group.b.socketPath, dataDir: group.b.dataDir)
     defer { recorder.stop() }
@@ -26,9 +26,9 @@ private func throughCoordinator(_ options: Options, root: String) throws -> [Sce
     var random = SeededRandom(seed: Payload.seed ^ 0x0009_0000)
     let big = Payload.texts(count: options.messages, byteCount: 256, random: &random)
     let small = Payload.texts(count: options.smallMessages, byteCount: 64, random: &random)
-    progress("9/12 A → C → B sustained: \(big.count) × 256 B, up to \(Scenarios.pipelineDepthMax) sends outstanding, a wait for each")
+    progress("9/18 A → C → B sustained: \(big.count) × 256 B, up to \(Scenarios.pipelineDepthMax) sends outstanding, a wait for each")
     let sustained = try runner.run(name: "9 A → C → B, sustained", bodyBytes: 256, texts: big, Scenarios.sustainedWithProofs)
-    progress("9/12 A → C → B one at a time: \(small.count) × 64 B, each waits for its delivery proof")
+    progress("9/18 A → C → B one at a time: \(small.count) × 64 B, each waits for its delivery proof")
     let single = try runner.run(name: "9 A → C → B, one at a time", bodyBytes: 64, texts: small, Scenarios.oneAtATime)
     return [sustained, single]
 }
@@ -37,11 +37,11 @@ private func throughCoordinator(_ options: Options, root: String) throws -> [Sce
 private func coordinatorKilled(_ options: Options, root: String) throws -> SwitchResult {
     let group = try CoordinatorGroup(ferry: options.ferry, root: root, withRelay: true)
     defer { group.stop() }
-    progress("10/12 starting C, R, then B and A (A–R–B, all with C), in \(root)")
+    progress("10/18 starting C, R, then B and A (A–R–B, all with C), in \(root)")
     try group.setUp()
     let recorder = try InboxRecorder(socketPath: group.b.socketPath, dataDir: group.b.dataDir)
     defer { recorder.stop() }
-    progress("10/12 \(options.switchRate) msg/s × 64 B for \(Int(CoordinatorSwitch.beforeKillSeconds)) s, SIGKILL C, \(Int(CoordinatorSwitch.afterKillSeconds)) s more")
+    progress("10/18 \(options.switchRate) msg/s × 64 B for \(Int(CoordinatorSwitch.beforeKillSeconds)) s, SIGKILL C, \(Int(CoordinatorSwitch.afterKillSeconds)) s more")
     return try CoordinatorSwitch(group: group, recorder: recorder, rate: options.switchRate).run()
 }
 
@@ -49,11 +49,11 @@ private func coordinatorKilled(_ options: Options, root: String) throws -> Switc
 private func catchUp(_ options: Options, root: String) throws -> CatchUpResult {
     let group = try CoordinatorGroup(ferry: options.ferry, root: root, withRelay: false)
     defer { group.stop() }
-    progress("11/12 starting C, then B and A with C as --coordinator, in \(root)")
+    progress("11/18 starting C, then B and A with C as --coordinator, in \(root)")
     try group.setUp()
     let recorder = try InboxRecorder(socketPath: group.b.socketPath, dataDir: group.b.dataDir)
     defer { recorder.stop() }
-    progress("11/12 C stopped; A queues \(options.catchUpMessages) × 256 B for B; C restarts")
+    progress("11/18 C stopped; A queues \(options.catchUpMessages) × 256 B for B; C restarts")
     return try CoordinatorCatchUp(group: group, recorder: recorder, count: options.catchUpMessages).run()
 }
 

@@ -71,17 +71,23 @@ struct RestUsage: Codable {
     }
 }
 
+/// Scenario 13 or 15 not run: network namespaces cannot be made here, and why.
+struct SkippedScenario: Codable {
+    var number: Int
+    var reason: String
+}
+
 /// Scenarios 13–15, those that ran, or why they were skipped.
 struct DiscoveryReport: Codable {
     var lanFormation: [LanFormation] = []
     var joinTrials: [JoinTrial] = []
     var chainLength = 0
     var atRest: [RestUsage] = []
-    var skipped: [String] = []
+    var skipped: [SkippedScenario] = []
 
     func markdown() -> [String] {
         var lines: [String] = []
-        for line in skipped { lines += ["", line] }
+        for s in skipped { lines += ["", "Scenario \(s.number) skipped: it needs network namespaces, and \(s.reason)."] }
         if !lanFormation.isEmpty {
             lines += [
                 "", "| 13 LAN formation (namespaces, beacons only) | nodes | links wanted each | spawn all ms | all answering ms | first node linked ms | fully linked ms | links at end | beacons sent per node at end |",

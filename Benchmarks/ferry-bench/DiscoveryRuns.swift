@@ -2,32 +2,32 @@ import FerryControl
 import Foundation
 
 /// Scenarios 13–15, those chosen. 13 and 15 need network namespaces and are skipped, with one line
-/// saying why, where they cannot be made; 10 runs on 127.0.0.1.
+/// saying why, where they cannot be made; 14 runs on 127.0.0.1.
 func discoveryScenarios(_ options: Options, scratch: String) throws -> DiscoveryReport {
     var report = DiscoveryReport()
-    let lanWanted = !options.scenarios.isDisjoint(with: [9, 11])
+    let lanWanted = !options.scenarios.isDisjoint(with: [13, 15])
     let unavailable = lanWanted ? BenchLab.unavailableReason(scratch: scratch) : nil
     if let unavailable {
-        for number in [9, 11] where options.scenarios.contains(number) {
-            report.skipped.append("Scenario \(number) skipped: it needs network namespaces, and \(unavailable).")
-            progress("\(number)/11 skipped: \(unavailable)")
+        for number in [13, 15] where options.scenarios.contains(number) {
+            report.skipped.append(SkippedScenario(number: number, reason: unavailable))
+            progress("\(number)/18 skipped: \(unavailable)")
         }
     }
     if options.scenarios.contains(13) && unavailable == nil {
         for size in [4, 12] {
-            progress("9/11 LAN of \(size): every node listens on its lab address, no --peer; until each has \(min(size - 1, LanScenarios.targetLinks)) links")
+            progress("13/18 LAN of \(size): every node listens on its lab address, no --peer; until each has \(min(size - 1, LanScenarios.targetLinks)) links")
             report.lanFormation.append(try onLan(size, root: scratch + "/lan\(size)", options) { lab, nodes in
                 try LanScenarios.formation(lab, nodes: nodes, ferry: options.ferry)
             })
         }
     }
     if options.scenarios.contains(14) {
-        progress("10/11 a \(ChainJoin.chainLength)-node chain on 127.0.0.1 (--no-discovery), \(options.joinTrials) new nodes joining its first node")
+        progress("14/18 a \(ChainJoin.chainLength)-node chain on 127.0.0.1 (--no-discovery), \(options.joinTrials) new nodes joining its first node")
         report.joinTrials = try ChainJoin.run(ferry: options.ferry, root: scratch + "/join", trials: options.joinTrials)
         report.chainLength = ChainJoin.chainLength
     }
     if options.scenarios.contains(15) && unavailable == nil {
-        progress("11/11 LAN of 4 at rest: linked, settled \(Int(LanScenarios.settleSeconds)) s, then idle \(options.idleSeconds) s")
+        progress("15/18 LAN of 4 at rest: linked, settled \(Int(LanScenarios.settleSeconds)) s, then idle \(options.idleSeconds) s")
         report.atRest = try onLan(4, root: scratch + "/rest", options) { lab, nodes in
             let formed = try LanScenarios.formation(lab, nodes: nodes, ferry: options.ferry)
             guard formed.fullyLinkedMs != nil else {

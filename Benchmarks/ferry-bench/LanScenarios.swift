@@ -1,7 +1,7 @@
 import FerryControl
 import Foundation
 
-/// Scenarios 9 and 11: `ferry run` nodes on a namespace LAN, each listening on its lab address
+/// Scenarios 13 and 15: `ferry run` nodes on a namespace LAN, each listening on its lab address
 /// with discovery on and no `--peer`, so beacons alone bring the links.
 enum LanScenarios {
     static let listenPort = 7000
@@ -88,7 +88,7 @@ enum LanScenarios {
         MonotonicClock.pause(milliseconds: Int(settleSeconds * 1000))
         let before = try nodes.indices.map { try snapshot(lab, nodes[$0], host: $0 + 1) }
         let start = MonotonicClock.nanoseconds()
-        progress("11/11 idle for \(Int(seconds)) s")
+        progress("15/18 idle for \(Int(seconds)) s")
         MonotonicClock.pause(milliseconds: Int(seconds * 1000))
         let elapsed = Double(MonotonicClock.nanoseconds() - start) / 1e9
         let after: [RestSnapshot]

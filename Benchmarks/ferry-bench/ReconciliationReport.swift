@@ -21,7 +21,7 @@ struct ReconciliationReport: Codable {
 
     static func measure(items: Int) throws -> ReconciliationReport {
         let measurements = try differences.filter { $0 <= items }.map { difference in
-            progress("8/12 reconciliation: \(items) vs \(items) items differing by \(difference), best of \(runs)")
+            progress("8/18 reconciliation: \(items) vs \(items) items differing by \(difference), best of \(runs)")
             return try SyncMeasure.measure(items: items, difference: difference, runs: runs)
         }
         return ReconciliationReport(measurements: measurements, runs: runs)

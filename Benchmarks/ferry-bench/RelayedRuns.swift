@@ -17,7 +17,7 @@ private func relayedChain(_ options: Options, number: Int, relayCount: Int, root
     let chain = try NodeChain(ferry: options.ferry, root: root, relayCount: relayCount)
     defer { chain.stop() }
     let route = chain.path.map(\.name).joined(separator: " → ")
-    progress("\(number)/12 starting \(route) in \(root)")
+    progress("\(number)/18 starting \(route) in \(root)")
     try chain.setUp()
     let recorder = try InboxRecorder(socketPath: chain.b.socketPath, dataDir: chain.b.dataDir)
     defer { recorder.stop() }
@@ -28,9 +28,9 @@ private func relayedChain(_ options: Options, number: Int, relayCount: Int, root
     let big = Payload.texts(count: options.relayMessages, byteCount: 256, random: &random)
     let small = Payload.texts(count: options.smallMessages, byteCount: 64, random: &random)
     let label = relayCount == 1 ? "through one relay" : "chain of \(relayCount) relays"
-    progress("\(number)/12 \(route) sustained: \(big.count) × 256 B, up to \(Scenarios.pipelineDepthMax) sends outstanding, a wait for each")
+    progress("\(number)/18 \(route) sustained: \(big.count) × 256 B, up to \(Scenarios.pipelineDepthMax) sends outstanding, a wait for each")
     let sustained = try runner.run(name: "\(number) \(label), sustained", bodyBytes: 256, texts: big, Scenarios.sustainedWithProofs)
-    progress("\(number)/12 \(route) one at a time: \(small.count) × 64 B, each waits for its delivery proof")
+    progress("\(number)/18 \(route) one at a time: \(small.count) × 64 B, each waits for its delivery proof")
     let single = try runner.run(name: "\(number) \(label), one at a time", bodyBytes: 64, texts: small, Scenarios.oneAtATime)
     return [sustained, single]
 }
@@ -38,12 +38,12 @@ private func relayedChain(_ options: Options, number: Int, relayCount: Int, root
 /// Scenario 7 on A and R of their own (B is only a contact of A, never started), with its disk
 /// and framing bounds measured first while no node is running.
 func relayIntake(_ options: Options, scratch: String, crypto: CryptoBound, probes: Probes) throws -> IntakeReport {
-    progress("7/12 bounds: durable writes, framing")
+    progress("7/18 bounds: durable writes, framing")
     let disk = try DurableWrite.measure(directory: scratch)
     let framing = try FramingProbe.measure(envelopeBytes: crypto.envelopeBytes, samples: 20_000)
     let chain = try NodeChain(ferry: options.ferry, root: scratch + "/intake", relayCount: 1)
     defer { chain.stop() }
-    progress("7/12 relay intake: \(options.relayMessages) × 256 B queued at A, then R starts and takes one relay copy of each")
+    progress("7/18 relay intake: \(options.relayMessages) × 256 B queued at A, then R starts and takes one relay copy of each")
     let result = try RelayIntake(chain: chain, count: options.relayMessages, envelopeBytes: crypto.envelopeBytes).run()
     return IntakeReport(
         result: result, fdatasyncP50Microseconds: probes.fdatasyncP50Microseconds, durableWrite: disk,

@@ -21,6 +21,12 @@ struct BenchReport: Codable {
     var coordinator: CoordinatorReport?
     /// Scenarios 13–15, those that ran or were skipped.
     var discovery: DiscoveryReport?
+    /// Scenario 16, when it ran.
+    var memory: MemoryResult?
+    /// Scenario 17, when it ran (with the reason when it could not).
+    var testbed: TestbedResult?
+    /// Scenario 18, when it ran.
+    var exchange: ExchangeResult?
 
     func json() -> String {
         let encoder = JSONEncoder()
@@ -65,6 +71,9 @@ struct BenchReport: Codable {
         if let reconciliation { lines += reconciliation.markdown() }
         if let coordinator { lines += coordinator.markdown() }
         if let discovery { lines += discovery.markdown() }
+        if let memory { lines += MemoryFootprint.markdown(memory) }
+        if let testbed { lines += TestbedRun.markdown(testbed) }
+        if let exchange { lines += ExchangeJoin.markdown(exchange) }
         return lines.joined(separator: "\n")
     }
 
