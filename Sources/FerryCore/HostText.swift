@@ -1,24 +1,24 @@
 /// What the core needs to know about a host: an IP literal as the driver's sockets write it
 /// (`198.18.0.2`, `2001:db8::1`, `fe80::1%eth0` with the scope of a link-local address). The core
 /// has no sockets, so it reads the text; the driver always hands over the canonical form.
-enum HostText {
+public enum HostText {
     /// Has an IPv6 scope (`%eth0`): the address names a peer on one link of this machine only.
-    static func isScoped(_ host: String) -> Bool { host.contains("%") }
+    public static func isScoped(_ host: String) -> Bool { host.contains("%") }
 
     /// An IPv6 link-local unicast address (fe80::/10), with or without its scope.
-    static func isIPv6LinkLocal(_ host: String) -> Bool {
+    public static func isIPv6LinkLocal(_ host: String) -> Bool {
         guard let group = firstIPv6Group(host) else { return false }
         return group & 0xffc0 == 0xfe80
     }
 
     /// Meaningful only on the link it was learnt on: scoped, or IPv6 link-local. Such an endpoint
     /// is dialled here but never told to another node (peer exchange).
-    static func isLinkLocal(_ host: String) -> Bool { isScoped(host) || isIPv6LinkLocal(host) }
+    public static func isLinkLocal(_ host: String) -> Bool { isScoped(host) || isIPv6LinkLocal(host) }
 
     /// A host a peer can be dialled at: not unspecified (`0.0.0.0`, `::`, which would dial this
     /// machine), not multicast, and a link-local IPv6 address only with the scope that says which
     /// link. Where a beacon came from must pass this to be learnt.
-    static func isDialable(_ host: String) -> Bool {
+    public static func isDialable(_ host: String) -> Bool {
         let address = host.split(separator: "%", maxSplits: 1).first.map(String.init) ?? host
         guard !address.isEmpty, address != "0.0.0.0", address != "::" else { return false }
         if let group = firstIPv6Group(address) {
@@ -31,7 +31,7 @@ enum HostText {
 
     /// An IPv4 peer as a dual-stack listener (`::`) sees it, `::ffff:198.18.0.2`, as plain IPv4;
     /// anything else unchanged.
-    static func unmapped(_ host: String) -> String {
+    public static func unmapped(_ host: String) -> String {
         let prefix = "::ffff:"
         guard host.lowercased().hasPrefix(prefix), host.dropFirst(prefix.count).contains(".") else { return host }
         return String(host.dropFirst(prefix.count))
