@@ -20,9 +20,9 @@ final class IPv6Beacons {
     private let receiver: UDPSocket
     private let sender: UDPSocket
     /// Links the group is joined on (by index, so a re-created interface is joined again), and
-    /// links where joining failed (logged once each).
+    /// links where joining failed and was logged (it is tried again at each beacon, logged once).
     private var joined: [UInt32: String] = [:]
-    private var failed: Set<UInt32> = []
+    private var warned: Set<UInt32> = []
     /// The links the last beacon went out on, for the log when they change.
     private var lastLinks: [String]?
 
@@ -76,13 +76,12 @@ final class IPv6Beacons {
         }
         let present = Set(links.map(\.index))
         joined = joined.filter { present.contains($0.key) }
-        for link in links where joined[link.index] == nil && !failed.contains(link.index) {
+        for link in links where joined[link.index] == nil {
             do {
                 try receiver.joinMulticastGroup(Self.group, interface: "::%\(link.name)")
                 joined[link.index] = link.name
             } catch {
-                failed.insert(link.index)
-                logger.warning("IPv6 beacons are not heard on \(link.name): \(error)")
+                if warned.insert(link.index).inserted { logger.warning("IPv6 beacons are not heard on \(link.name): \(error)") }
             }
         }
         let names = links.map(\.name)
