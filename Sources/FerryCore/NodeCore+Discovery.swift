@@ -90,11 +90,13 @@ extension NodeCore {
 
     // MARK: Beacons
 
-    /// A datagram arrived on the beacon socket from `host`. Cheap checks first, the signature last,
-    /// all under a per-source and a total budget; every rejection is counted, none is logged per beacon.
+    /// A datagram arrived on the beacon socket from `host` (IPv4, or IPv6 with its scope when it is
+    /// link-local: `fe80::1%eth0`). Cheap checks first, the signature last, all under a per-source
+    /// and a total budget; every rejection is counted, none is logged per beacon. A host that cannot
+    /// be dialled back (unspecified, multicast, link-local without its scope) is rejected first.
     public func beaconReceived(_ bytes: [UInt8], from host: String, now: CoreTime) -> [CoreAction] {
         guard discoveryEnabled else { return [] }
-        guard beaconBudgets.take(host: host, now: now.monotonic, limits: limits) else {
+        guard HostText.isDialable(host), beaconBudgets.take(host: host, now: now.monotonic, limits: limits) else {
             discoveryCounters.beaconsRejected += 1
             return []
         }
@@ -144,15 +146,18 @@ extension NodeCore {
         }
     }
 
-    /// Endpoints of linked peers that accept links, for one peer: never its own.
+    /// Endpoints of linked peers that accept links, for one peer: never its own, and never a
+    /// link-local one (`fe80::1%eth0`), which means nothing off this node's link. IPv4 only for now
+    /// (the frame could carry IPv6); a peer a dual-stack listener sees as `::ffff:198.18.0.2` is IPv4.
     func sendEndpoints(on session: LinkSession, now: CoreTime) {
         // A coordinator serves endpoints of the nodes linked to it even though it dials none itself.
         guard discoveryEnabled || isCoordinator, session.capabilities.contains(.exchange) else { return }
         session.lastExchange = now.monotonic
         var entries: [EndpointEntry] = []
         for other in establishedSessions where other !== session && entries.count < WireLimits.endpointsPerFrameMax {
-            guard let peer = other.peer, other.peerListenPort != 0,
-                  let ip = EndpointEntry.ipv4(LinkSession.host(of: other.endpoint)) else { continue }
+            let host = HostText.unmapped(LinkSession.host(of: other.endpoint))
+            guard let peer = other.peer, other.peerListenPort != 0, !HostText.isLinkLocal(host),
+                  let ip = EndpointEntry.ipv4(host) else { continue }
             let entry = EndpointEntry(address: peer, ip: ip, port: other.peerListenPort)
             if entry.isUsable { entries.append(entry) }
         }

@@ -51,6 +51,8 @@ public struct LoopError: Error, CustomStringConvertible, Equatable, Sendable {
         public static let brokenPipe: Int32 = UV_EPIPE.rawValue
         /// `EINVAL`: an argument was not valid, e.g. a host that is not an IP literal.
         public static let invalidArgument: Int32 = UV_EINVAL.rawValue
+        /// `ENODEV`: no such interface, e.g. an IPv6 scope naming none (`fe80::1%eth9`).
+        public static let noSuchDevice: Int32 = UV_ENODEV.rawValue
         /// `EBUSY`: the loop still has open handles or pending requests.
         public static let busy: Int32 = UV_EBUSY.rawValue
         /// `EOF`: end of stream; never reported as an error by `LoopStream`, listed for completeness.

@@ -67,11 +67,13 @@ public final class UDPSocket: LoopHandle {
     /// With `reuseAddress`, several sockets (several nodes on one machine) can bind the same port
     /// if all of them ask for it (`SO_REUSEADDR` on Linux, `SO_REUSEPORT` on BSD and macOS); every
     /// one of them then receives the multicast datagrams of the groups it joined.
+    /// With `ipv6Only`, a socket bound to `::` takes IPv6 only (`IPV6_V6ONLY`), so it can share its
+    /// port with an IPv4 socket and never sees IPv4 datagrams; without it, `::` is dual stack.
     /// - Throws: `LoopError`, e.g. `bind 127.0.0.1:4242: address already in use`.
-    public func bind(host: String, port: UInt16, reuseAddress: Bool = false) throws {
+    public func bind(host: String, port: UInt16, reuseAddress: Bool = false, ipv6Only: Bool = false) throws {
         precondition(!isClosed, "UDPSocket.bind after close")
         let address = try SocketAddress(host: host, port: port, operation: "bind")
-        let flags = reuseAddress ? UV_UDP_REUSEADDR.rawValue : 0
+        let flags = (reuseAddress ? UV_UDP_REUSEADDR.rawValue : 0) | (ipv6Only ? UV_UDP_IPV6ONLY.rawValue : 0)
         let udp = self.udp
         try LoopError.check(address.withSockaddr { uv_udp_bind(udp, $0, flags) }, "bind \(address.text)")
         boundAddress = localEndpoint ?? address.text
@@ -100,8 +102,8 @@ public final class UDPSocket: LoopHandle {
 
     // MARK: Receiving
 
-    /// Delivers each datagram received, with the sender as `host:port` (`[host]:port` for IPv6;
-    /// the text has no IPv6 scope, so a link-local sender needs its interface from elsewhere).
+    /// Delivers each datagram received, with the sender as `host:port` (`[host]:port` for IPv6; a
+    /// link-local sender with its scope, `[fe80::1%eth0]:7171`, so it can be answered or dialled).
     /// Empty datagrams are delivered as empty arrays. Datagrams longer than `datagramBytesMax` are
     /// dropped and counted, never delivered truncated; receive errors are counted and receiving
     /// continues. Calling this again replaces the callback. An unbound socket is bound to an

@@ -63,7 +63,7 @@ extension Node {
             enabled: core.discoveryEnabled, beacons: core.beaconsEnabled, beaconsSent: found.beaconsSent,
             beaconsHeard: found.beaconsHeard,
             // Datagrams too long to be a beacon never reach the core: the socket drops and counts them.
-            beaconsRejected: found.beaconsRejected + (beaconSocket?.droppedDatagramCount ?? 0), exchangesHeard: found.exchangesHeard,
+            beaconsRejected: found.beaconsRejected + beaconDatagramsDropped, exchangesHeard: found.exchangesHeard,
             exchangeRejected: found.exchangeRejected, announcesLearnt: found.announcesLearnt,
             announcesRejected: found.announcesRejected, knownEndpoints: core.knownEndpointCount)
         status.role = config.role.rawValue

@@ -35,8 +35,10 @@ public final class Node {
     var listenEndpoint: Endpoint?
     var control: ControlServer!
     var streams: [LinkID: TCPStream] = [:]
-    /// The LAN beacon socket, when beacons are on.
+    /// The IPv4 LAN beacon socket, when IPv4 beacons are on.
     var beaconSocket: UDPSocket?
+    /// The IPv6 link-local beacons, when they are on.
+    var ipv6Beacons: IPv6Beacons?
     /// Connect timeouts of the dials under way.
     var pendingDials: [DialID: LoopTimer] = [:]
     var nextLinkID: UInt64 = 1
@@ -191,7 +193,7 @@ public final class Node {
         listener?.close()
         control.close()
         for timer in pendingDials.values { timer.close() }
-        beaconSocket?.close()
+        closeBeacons()
         faults?.close()
         pendingDials = [:]
         for signal in signals { signal.close() }

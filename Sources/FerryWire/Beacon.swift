@@ -98,12 +98,15 @@ public struct EndpointEntry: Sendable, Equatable {
         return bytes
     }
 
-    /// An address worth dialling: not unspecified, multicast, broadcast or zero port.
+    /// An address worth dialling: not unspecified, multicast, broadcast, IPv6 link-local
+    /// (fe80::/10: without the interface it belongs to, which an entry cannot carry and which
+    /// means nothing on another machine, it cannot be dialled), or zero port.
     public var isUsable: Bool {
         guard port != 0 else { return false }
         if ip.count == 4 {
             return ip != [0, 0, 0, 0] && ip != [255, 255, 255, 255] && !(224...239).contains(ip[0])
         }
-        return ip.count == 16 && ip != [UInt8](repeating: 0, count: 16) && ip[0] != 0xff
+        let linkLocal = ip.count == 16 && ip[0] == 0xfe && ip[1] & 0xc0 == 0x80
+        return ip.count == 16 && ip != [UInt8](repeating: 0, count: 16) && ip[0] != 0xff && !linkLocal
     }
 }

@@ -32,7 +32,7 @@ struct RunCommand: ParsableCommand {
 
     @Flag(
         inversion: .prefixedNo,
-        help: "LAN beacons and peer exchange (default: on). With --no-discovery the node links only to --peer seeds and whoever dials in.")
+        help: "LAN beacons and peer exchange (default: on). Beacons need a LAN --listen address: IPv4 for 0.0.0.0 or an IPv4 address, IPv4 and IPv6 link-local for [::]. With --no-discovery the node links only to --peer seeds and whoever dials in.")
     var discovery: Bool?
 
     @Flag(help: "Start for testing: the control socket then takes fault requests that cut, delay or make links lossy (docs/CONTROL.md §Faults). Never in production.")

@@ -18,8 +18,11 @@ extension NetnsLab {
     private func configureDefaults() throws {
         guard hasIPv6 else { return }
         try NetnsTool.shell(in: naming.switchNamespace, Self.sysctlScript([("ipv6", "disable_ipv6", 1)]))
+        // An IPv6-only lab turns IPv6 on explicitly: a host whose namespace inherited it off would
+        // have no address at all.
+        let settings: [(String, String, Int)] = hasIPv4 ? [("ipv6", "accept_dad", 0)] : [("ipv6", "disable_ipv6", 0), ("ipv6", "accept_dad", 0)]
         for host in hostNumbers {
-            try NetnsTool.shell(in: naming.hostNamespace(host), Self.sysctlScript([("ipv6", "accept_dad", 0)]))
+            try NetnsTool.shell(in: naming.hostNamespace(host), Self.sysctlScript(settings))
         }
     }
 
@@ -50,10 +53,12 @@ extension NetnsLab {
         let ns = naming.hostNamespace(host)
         let interface = naming.hostInterface(host)
         try NetnsTool.ip(["-n", ns, "link", "set", "lo", "up"])
-        try NetnsTool.ip(["-n", ns, "addr", "add", "\(naming.address(host))/\(NetnsNaming.addressPrefixBits)", "dev", interface])
+        if hasIPv4 {
+            try NetnsTool.ip(["-n", ns, "addr", "add", "\(naming.address(host))/\(NetnsNaming.addressPrefixBits)", "dev", interface])
+        }
         try NetnsTool.ip(["-n", ns, "link", "set", interface, "up"])
         // No default route: without this, IPv4 multicast has no way out.
-        try NetnsTool.ip(["-n", ns, "route", "add", "224.0.0.0/4", "dev", interface])
+        if hasIPv4 { try NetnsTool.ip(["-n", ns, "route", "add", "224.0.0.0/4", "dev", interface]) }
     }
 
     /// Waits until every host's link is up with carrier and, with IPv6, has a link-local address

@@ -38,6 +38,9 @@ final class NetnsLab {
     private var tornDown = false
     /// False when the kernel has no IPv6 (/proc/sys/net/ipv6 missing): then only IPv4 is set up.
     let hasIPv6: Bool
+    /// False for a lab whose hosts have no IPv4 at all (no address, no multicast route), only
+    /// IPv6 link-local: for tests of what must work without IPv4. `address(of:)` is then unassigned.
+    let hasIPv4: Bool
     /// Seconds from the first `ip` command until every host was ready.
     private(set) var setupSeconds: TimeInterval = 0
 
@@ -47,8 +50,9 @@ final class NetnsLab {
     var allNamespaces: [String] { [naming.switchNamespace] + hostNumbers.map(naming.hostNamespace) }
 
     /// Makes and brings up a lab of `hosts` hosts; throws `Unavailable` where namespaces cannot be
-    /// made. On any failure part-way, deletes what it made before throwing.
-    init(hosts: Int, prefix: String = NetnsLab.defaultPrefix) throws {
+    /// made (or, with `ipv4: false`, where the kernel has no IPv6). On any failure part-way, deletes
+    /// what it made before throwing.
+    init(hosts: Int, prefix: String = NetnsLab.defaultPrefix, ipv4: Bool = true) throws {
         precondition((1...NetnsLimits.hostsMax).contains(hosts), "a lab has 1...\(NetnsLimits.hostsMax) hosts")
         precondition(NetnsNaming.isValidPrefix(prefix), "a lab prefix is 1...\(NetnsLimits.prefixCharactersMax) lowercase letters or digits")
         if let reason = Self.unavailableReason { throw Unavailable(reason) }
@@ -60,6 +64,11 @@ final class NetnsLab {
         guard let made = mkdtemp(&template) else { throw HarnessError("mkdtemp: \(String(cString: strerror(errno)))") }
         directory = String(cString: made)
         hasIPv6 = FileManager.default.fileExists(atPath: "/proc/sys/net/ipv6")
+        hasIPv4 = ipv4
+        guard hasIPv4 || hasIPv6 else {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw Unavailable("an IPv6-only lab needs IPv6 in the kernel (/proc/sys/net/ipv6 is missing)")
+        }
         let started = Date()
         do {
             try build()
