@@ -14,11 +14,15 @@ public struct RunReport: Codable, Sendable, Equatable {
     public var nodes: [NodeRecord]
     /// True when every expectation held (the exit status is 0 exactly then).
     public var passed: Bool
+    /// How this run's hosts carried out faults differently from what their kind promises, one
+    /// sentence each (`--hosts netns` on a kernel without netem: loss and delay by the fault hook);
+    /// nil when there is nothing to say. JSON `hosts_notes`, left out when nil.
+    public var hostsNotes: [String]?
 
     public init(
         scenario: String, seed: UInt64, hosts: String, startedAt: String, durationMs: UInt64,
         messages: [MessageRecord], faults: [FaultRecord], expectations: [ExpectationResult], nodes: [NodeRecord],
-        passed: Bool
+        passed: Bool, hostsNotes: [String]? = nil
     ) {
         self.scenario = scenario
         self.seed = seed
@@ -30,6 +34,7 @@ public struct RunReport: Codable, Sendable, Equatable {
         self.expectations = expectations
         self.nodes = nodes
         self.passed = passed
+        self.hostsNotes = hostsNotes
     }
 }
 

@@ -81,6 +81,9 @@ public enum ScenarioFile {
     }
 
     static func read(_ path: String) throws(ScenarioError) -> String {
+        guard !path.isEmpty else {
+            throw ScenarioError(file: "ferry testbed", line: 0, message: "the scenario file's path is empty; give the path of a scenario file (examples/scenarios/*.yaml)")
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ScenarioError(file: path, line: 0, message: "no such file; give the path of a scenario file (examples/scenarios/*.yaml)")

@@ -69,10 +69,11 @@ extension Testbed {
 
     // MARK: Links
 
-    /// A link's new condition, at each of its ends that is running (one that is down gets it when
-    /// it starts).
+    /// A link's new condition: in the network between its ends (kept whatever runs), then at each
+    /// of its ends that is running (one that is down gets its part when it starts).
     private func applyAtRunningEnds(_ change: LinkChange) throws {
         guard let first = byName[change.pair.first], let second = byName[change.pair.second] else { return }
+        try hosts.changeNetwork(between: first.linkEnd, and: second.linkEnd, from: change.old, to: change.new)
         for (end, peer) in [(first, second), (second, first)] where end.isUp {
             try hosts.changeLink(at: end.linkEnd, peer: peer.linkEnd, from: change.old, to: change.new)
         }

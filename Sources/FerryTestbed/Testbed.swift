@@ -77,8 +77,9 @@ public final class Testbed {
         self.options = options
         seed = options.seed ?? scenario.seed
         timeline = Timeline.plan(scenario, seed: seed)
-        hosts = options.hosts.makeHosts()
-        view = LiveView(mode: options.liveView, descriptor: options.liveViewDescriptor)
+        let view = LiveView(mode: options.liveView, descriptor: options.liveViewDescriptor)
+        self.view = view
+        hosts = options.hosts.makeHosts(say: { view.note($0) })
         bodyRandom = SeededRandom(seed: seed ^ 0x6665_7272_7962_6f64)
     }
 
@@ -213,7 +214,7 @@ public final class Testbed {
         return RunReport(
             scenario: scenario.name, seed: seed, hosts: hosts.kind, startedAt: startedAt, durationMs: duration,
             messages: log.records, faults: DeliveryLog.recovery(of: faults, messages: log.records), expectations: results,
-            nodes: nodes, passed: results.allSatisfy(\.held))
+            nodes: nodes, passed: results.allSatisfy(\.held), hostsNotes: hosts.notes.isEmpty ? nil : hosts.notes)
     }
 
     /// Stops every process this run started (SIGTERM, then SIGKILL after `grace`), by PID, and

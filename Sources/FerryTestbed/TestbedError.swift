@@ -5,6 +5,10 @@ public enum TestbedError: Error, CustomStringConvertible {
     case scenario(ScenarioError)
     /// The runner itself failed: a process would not start, a port could not be found (exit 3).
     case runner(String)
+    /// The hosts asked for cannot be made on this machine (`--hosts netns` without root, without
+    /// `ip`, or on a kernel that refuses namespaces or bridges): exit 4, and `--hosts loopback`
+    /// still works.
+    case hostsUnavailable(String)
     /// Stopped by SIGINT, SIGTERM or SIGHUP (exit 128 + the signal, as a shell reports it).
     case interrupted(signal: Int32)
 
@@ -12,6 +16,7 @@ public enum TestbedError: Error, CustomStringConvertible {
         switch self {
         case .scenario: return 2
         case .runner: return 3
+        case .hostsUnavailable: return 4
         case .interrupted(let signal): return 128 + signal
         }
     }
@@ -20,6 +25,8 @@ public enum TestbedError: Error, CustomStringConvertible {
         switch self {
         case .scenario(let error): return "scenario error: \(error)"
         case .runner(let text): return "the testbed failed: \(text)"
+        case .hostsUnavailable(let text):
+            return "--hosts netns cannot run here: \(text); --hosts loopback (the default) runs the same scenario on 127.0.0.1"
         case .interrupted(let signal): return "interrupted by signal \(signal); every process of the run was stopped"
         }
     }

@@ -64,7 +64,7 @@ final class TestbedProcess {
     /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34+), which Swift's Glibc module does not
     /// export (it sits behind `_GNU_SOURCE`). Where the C library lacks it, the runner's own
     /// descriptors are close-on-exec anyway (`ControlStream`, `SignalWatch`).
-    private static func closeFrom(_ first: Int32, in actions: inout posix_spawn_file_actions_t) {
+    static func closeFrom(_ first: Int32, in actions: inout posix_spawn_file_actions_t) {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return }
         _ = unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, first)
     }

@@ -8,6 +8,7 @@ public enum TextReport {
     public static func render(_ report: RunReport) -> String {
         var lines: [String] = []
         lines.append("Scenario \(report.scenario): seed \(report.seed), \(report.hosts), \(TextFormat.duration(report.durationMs)), started \(report.startedAt)")
+        for note in report.hostsNotes ?? [] { lines.append("Hosts: \(note)") }
         lines.append("")
         lines += messageLines(report.messages)
         lines.append("")

@@ -6,9 +6,10 @@ import Foundation
 import Glibc
 #endif
 
-/// `ferry testbed SCENARIO`: runs a scenario file on real processes on 127.0.0.1 and reports
-/// (docs/TESTBED.md). Exit 0 only if every expectation held; 1 if one did not; 2 for a scenario
-/// that cannot run; 3 if the testbed itself failed; 128 + N when stopped by signal N.
+/// `ferry testbed SCENARIO`: runs a scenario file on real processes (on 127.0.0.1, or each in a
+/// network namespace with `--hosts netns`) and reports (docs/TESTBED.md). Exit 0 only if every
+/// expectation held; 1 if one did not; 2 for a scenario that cannot run; 3 if the testbed itself
+/// failed; 4 if the hosts asked for cannot be made here; 128 + N when stopped by signal N.
 struct TestbedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "testbed",
@@ -41,11 +42,17 @@ struct TestbedRunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Also write the report as one self-contained HTML page.", valueName: "file.html"))
     var report: String?
 
+    @Option(help: ArgumentHelp(
+        "Where the processes run: loopback (every one on 127.0.0.1) or netns (a network namespace each on one bridge, root only; docs/TESTBED.md).",
+        valueName: "kind"))
+    var hosts: TestbedHostsKind = .loopback
+
     /// Runs `scenario`, prints the report, writes the HTML page, and exits with the run's status.
     func execute(_ scenario: Scenario, source: String, narration: [Narration]) throws {
         var options = TestbedOptions(executable: Self.ownExecutable(), source: source)
         options.seed = seed
         options.keep = keep
+        options.hosts = hosts
         options.narration = narration
         options.liveViewDescriptor = json ? STDERR_FILENO : STDOUT_FILENO
         options.liveView = LiveView.mode(for: options.liveViewDescriptor)
@@ -69,3 +76,6 @@ struct TestbedRunOptions: ParsableArguments {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
     }
 }
+
+/// `--hosts loopback|netns`; a wrong word is refused with the two that exist.
+extension TestbedHostsKind: ExpressibleByArgument {}

@@ -43,14 +43,14 @@ final class LinkFaultsTests: XCTestCase {
     func testFaultRequestsCarryOnlyWhatChanged() {
         let impaired = LinkCondition(impairment: .init(lossPercent: 20, delayMilliseconds: 200))
         let cutAndImpaired = LinkCondition(cutByEvent: true, impairment: impaired.impairment)
-        let fromNothing = LoopbackHosts.faultRequests(peer: "p", from: .intact, to: cutAndImpaired)
+        let fromNothing = FaultHook.requests(peer: "p", from: .intact, to: cutAndImpaired)
         XCTAssertEqual(fromNothing.map(\.fault), ["cut", "impair"])
         XCTAssertEqual(fromNothing.map(\.peer), ["p", "p"])
         XCTAssertEqual(fromNothing[1].lossPercent, 20)
         XCTAssertEqual(fromNothing[1].delayMs, 200)
         XCTAssertNil(fromNothing[0].lossPercent, "only impair carries loss and delay")
-        XCTAssertEqual(LoopbackHosts.faultRequests(peer: "p", from: cutAndImpaired, to: impaired).map(\.fault), ["heal"])
-        XCTAssertEqual(LoopbackHosts.faultRequests(peer: "p", from: impaired, to: .intact).map(\.fault), ["clear"])
-        XCTAssertEqual(LoopbackHosts.faultRequests(peer: "p", from: .intact, to: .intact).count, 0)
+        XCTAssertEqual(FaultHook.requests(peer: "p", from: cutAndImpaired, to: impaired).map(\.fault), ["heal"])
+        XCTAssertEqual(FaultHook.requests(peer: "p", from: impaired, to: .intact).map(\.fault), ["clear"])
+        XCTAssertEqual(FaultHook.requests(peer: "p", from: .intact, to: .intact).count, 0)
     }
 }

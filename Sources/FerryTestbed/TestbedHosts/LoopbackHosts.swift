@@ -1,15 +1,14 @@
-import FerryControl
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Every process on 127.0.0.1, each on a port found free at the start (docs/TESTBED.md §Running
-/// a scenario). Links are faulted by each node's fault hook (`ferry run --testing`; control op
-/// `fault`, docs/CONTROL.md): `cut`/`heal` close and refuse the links with a peer, `impair` delays
-/// and holds back this node's writes to it, `clear` removes that.
+/// a scenario). Links are faulted by each node's fault hook (`FaultHook`): nothing lives in the
+/// network, everything in the processes.
 final class LoopbackHosts: TestbedHosts {
     let kind = "loopback"
+    let notes: [String] = []
     private var ports: [String: UInt16] = [:]
 
     init() {}
@@ -26,42 +25,13 @@ final class LoopbackHosts: TestbedHosts {
         try TestbedProcess(executable: executable, arguments: arguments, logPath: logPath)
     }
 
+    func changeNetwork(between first: LinkEnd, and second: LinkEnd, from old: LinkCondition, to new: LinkCondition) {}
+
     func changeLink(at end: LinkEnd, peer: LinkEnd, from old: LinkCondition, to new: LinkCondition) throws {
-        for request in Self.faultRequests(peer: peer.address, from: old, to: new) {
-            let reply: ControlReply
-            do {
-                let client = try ControlClient(socketPath: end.controlSocketPath, dataDir: end.name)
-                reply = try client.call(request, timeoutMilliseconds: TestbedLimits.faultCallMillisecondsMax)
-            } catch {
-                throw TestbedError.runner("cannot apply fault \(request.fault ?? "?") at \(end.name) for \(peer.name): \(error)")
-            }
-            guard reply.ok else {
-                throw TestbedError.runner(
-                    "\(end.name) refused fault \(request.fault ?? "?") for \(peer.name): \(reply.error ?? "no reason given")")
-            }
-        }
+        try FaultHook.apply(at: end, peer: peer, from: old, to: new)
     }
 
     func tearDown() {}
-
-    /// The fault requests that take one end of a link from `old` to `new`: only what changed.
-    static func faultRequests(peer: String, from old: LinkCondition, to new: LinkCondition) -> [ControlRequest] {
-        var requests: [ControlRequest] = []
-        func fault(_ kind: String, _ impairment: LinkCondition.Impairment? = nil) {
-            var request = ControlRequest(op: "fault")
-            request.fault = kind
-            request.peer = peer
-            request.lossPercent = impairment?.lossPercent
-            request.delayMs = impairment?.delayMilliseconds
-            requests.append(request)
-        }
-        if old.isCut != new.isCut { fault(new.isCut ? "cut" : "heal") }
-        // `clear` removes the impairment only; a cut stays.
-        if old.impairment != new.impairment {
-            if let impairment = new.impairment { fault("impair", impairment) } else { fault("clear") }
-        }
-        return requests
-    }
 
     private func port(of host: String) throws -> UInt16 {
         guard let port = ports[host] else { throw TestbedError.runner("no port was prepared for \(host)") }
