@@ -226,11 +226,17 @@ public struct RefusalCounts: Codable, Sendable, Equatable {
     public var invalidEnvelopes: Int
     public var framesTimedOut: Int
     public var logLinesSuppressed: Int
+    /// Reconciliations dropped because the peer stopped answering (absent from older nodes).
+    public var syncsAbandoned: Int?
+    /// Links closed because the peer kept sending but stopped reading (absent from older nodes).
+    public var linksNotReading: Int?
 
     public init(
         handshakesEvicted: Int, linksRefused: Int, pingsIgnored: Int, invalidEnvelopes: Int, framesTimedOut: Int,
-        logLinesSuppressed: Int
+        logLinesSuppressed: Int, syncsAbandoned: Int? = nil, linksNotReading: Int? = nil
     ) {
+        self.syncsAbandoned = syncsAbandoned
+        self.linksNotReading = linksNotReading
         self.handshakesEvicted = handshakesEvicted
         self.linksRefused = linksRefused
         self.pingsIgnored = pingsIgnored

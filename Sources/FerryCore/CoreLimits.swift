@@ -18,6 +18,10 @@ public struct CoreLimits: Sendable {
     public var sendQueueHighWaterBytes = 1 << 20
     /// …and refilling resumes when the socket has written it down to the low-water mark.
     public var sendQueueLowWaterBytes = 256 << 10
+    /// Unwritten bytes at which a link is closed: only a peer that stops reading while it keeps
+    /// sending (requests we must answer: syncs, envelopes, pings) gets here, since everything we
+    /// start ourselves waits for the high-water mark.
+    public var sendQueueHardLimitBytes = 8 << 20
     /// Envelope bytes offered on one link without a proof yet. A peer that reads but never answers
     /// gets no more than this.
     public var inflightPerLinkBytesMax = 16 << 20
@@ -63,6 +67,9 @@ public struct CoreLimits: Sendable {
     public var sprayCopiesInitial: UInt16 = 8
     /// Messages queued per link for spraying (offers waiting for room in the window).
     public var sprayQueuePerLinkMax = 4096
+    /// Delivery proofs queued per link to be pushed (found lacking by a sync, or spread as
+    /// anti-packets), sent as the socket drains. Beyond it they are left for the next sync.
+    public var proofQueuePerLinkMax = 16_384
     /// Delivery proofs remembered (anyone can make a proof for an id of their own, so the table is
     /// bounded; the ones nearest expiry go first), and how long one is kept when its message is unknown.
     public var proofsMax = 100_000
@@ -75,6 +82,10 @@ public struct CoreLimits: Sendable {
     /// starts syncs back to back is held to this rate (a whole sync from an empty set takes about 30).
     public var syncMessagesPerSecond: UInt64 = 20
     public var syncMessagesBurst: UInt64 = 300
+    /// A reconciliation that hears nothing for this long is dropped (the peer is slow or silent),
+    /// so the next can start at `syncIntervalMilliseconds`. Shorter than the idle timeout, so a
+    /// peer that answers pings but not syncs is noticed too.
+    public var syncStallMilliseconds: UInt64 = 30_000
 
     /// Links the node aims for through discovery (beacons, exchange); seeds are dialled whatever
     /// the count. Dials of discovered endpoints in flight at once, endpoints remembered, and how long

@@ -92,6 +92,11 @@ final class LinkSession {
     /// and the same as a set to keep each once. Bounded by `CoreLimits.sprayQueuePerLinkMax`.
     var sprayQueue: [CustodyKey] = []
     var sprayQueued: Set<CustodyKey> = []
+    /// Proofs waiting to be pushed on this link, in order from `proofQueueHead`; bounded by
+    /// `CoreLimits.proofQueuePerLinkMax` (see `NodeCore.enqueueProof`).
+    var proofQueue: [DeliveryProof] = []
+    var proofQueueHead = 0
+    var proofsQueued: Int { proofQueue.count - proofQueueHead }
     /// Messages the peer told us it holds or knows delivered (refused as `held`, acked, or sent to
     /// us), so they are not offered to it again on this link.
     var peerHolds = BoundedKeySet(capacity: 65_536)
@@ -132,7 +137,7 @@ final class LinkSession {
     }
 
     /// Something may be offered on this link: the outbox cursor has not run dry, or sprays are queued.
-    var hasWork: Bool { !outboxExhausted || !sprayQueue.isEmpty }
+    var hasWork: Bool { !outboxExhausted || !sprayQueue.isEmpty || proofsQueued > 0 }
 
     /// Bytes held for a frame that has not finished arriving.
     var partialFrameBytes: Int { decoder.bufferedByteCount }

@@ -50,6 +50,17 @@ extension NodeCore {
         session.sprayQueued.insert(key)
     }
 
+    /// Queues a proof to be pushed on a link as its socket drains; dropped when the link's queue is
+    /// full (the next sync finds it again).
+    func enqueueProof(_ proof: DeliveryProof, on session: LinkSession) {
+        guard session.proofsQueued < limits.proofQueuePerLinkMax else { return }
+        if session.proofQueueHead > limits.proofQueuePerLinkMax / 2 {
+            session.proofQueue.removeFirst(session.proofQueueHead)
+            session.proofQueueHead = 0
+        }
+        session.proofQueue.append(proof)
+    }
+
     /// Offers pending messages for `destination` on its link, if it has one.
     func flushOutbound(to destination: Address, now: CoreTime, actions: inout [CoreAction]) {
         guard let session = link(to: destination) else { return }
@@ -65,6 +76,7 @@ extension NodeCore {
         var sent = 0
         do {
             sent += try refillDirect(session, peer: peer, now: now, actions: &actions)
+            sent += refillProofs(session)
             sent += try refillSpray(session, peer: peer, now: now, actions: &actions)
         } catch {
             actions.append(.storeFailed("reading custody for \(peer.text): \(error)"))
@@ -91,6 +103,23 @@ extension NodeCore {
             if batch.count < Self.refillBatchMax && session.offeredThroughSeq == (batch.last?.seq ?? session.offeredThroughSeq) {
                 session.outboxExhausted = true
             }
+        }
+        return sent
+    }
+
+    /// Pushes queued proofs while the socket has room (they are not acknowledged, so the window
+    /// does not hold them back).
+    private func refillProofs(_ session: LinkSession) -> Int {
+        var sent = 0
+        while session.proofsQueued > 0,
+              session.queuedBytes + session.pendingPlaintextBytes < limits.sendQueueHighWaterBytes {
+            session.send(.proof(session.proofQueue[session.proofQueueHead]))
+            session.proofQueueHead += 1
+            sent += 1
+        }
+        if session.proofsQueued == 0 {
+            session.proofQueue = []
+            session.proofQueueHead = 0
         }
         return sent
     }

@@ -57,8 +57,8 @@ extension NodeCore {
         for session in establishedSessions where session !== origin && session.peerHolds.contains(key) {
             // Sent once: after the proof the message is never offered on this link again anyway.
             session.peerHolds.remove(key)
-            session.send(.proof(proof))
-            emitOutput(session, now: now, into: &actions)
+            enqueueProof(proof, on: session)
+            refill(session, now: now, actions: &actions)
         }
     }
 }

@@ -13,6 +13,9 @@ extension NodeCore {
         var reconciler: Reconciler
         var rounds = 0
         let initiator: Bool
+        /// When this side last sent or heard a message of it: a sync quiet for longer than
+        /// `CoreLimits.syncStallMilliseconds` is dropped (`abandonStalledSyncs`).
+        var lastProgress: MonotonicTime
     }
 
     func startSync(on session: LinkSession, now: CoreTime, actions: inout [CoreAction]) {
@@ -23,7 +26,7 @@ extension NodeCore {
         for set in [SyncSet.messages, .proofs] where session.syncs[set] == nil {
             var reconciler = Reconciler(items: items(of: set))
             let first = reconciler.initiate()
-            session.syncs[set] = LinkSync(reconciler: reconciler, initiator: true)
+            session.syncs[set] = LinkSync(reconciler: reconciler, initiator: true, lastProgress: now.monotonic)
             session.send(.sync(set: set, message: first.encoded()))
         }
     }
@@ -53,8 +56,10 @@ extension NodeCore {
         do { message = try SyncMessage.decode(bytes) } catch {
             throw LinkSession.Failure(reason: .protocolError, message: "bad sync message: \(error)")
         }
-        var sync = session.syncs[set] ?? LinkSync(reconciler: Reconciler(items: items(of: set)), initiator: false)
+        var sync = session.syncs[set]
+            ?? LinkSync(reconciler: Reconciler(items: items(of: set)), initiator: false, lastProgress: now.monotonic)
         sync.rounds += 1
+        sync.lastProgress = now.monotonic
         let result: (reply: SyncMessage?, have: [MessageID], need: [MessageID])
         do { result = try sync.reconciler.respond(to: message) } catch {
             throw LinkSession.Failure(reason: .protocolError, message: "reconciliation: \(error)")
@@ -66,7 +71,8 @@ extension NodeCore {
         offerFound(set, ids: result.have, on: session, now: now, actions: &actions)
     }
 
-    /// The peer lacks these: messages go to its spray queue where the rules allow, proofs go at once.
+    /// The peer lacks these: messages go to its spray queue where the rules allow, proofs to its
+    /// proof queue; both are sent as the socket drains.
     private func offerFound(_ set: SyncSet, ids: [MessageID], on session: LinkSession, now: CoreTime, actions: inout [CoreAction]) {
         guard let peer = session.peer else { return }
         do {
@@ -78,13 +84,24 @@ extension NodeCore {
                     if offer == .direct { session.outboxExhausted = false } else { enqueueSpray(key, on: session) }
                 case .proofs:
                     guard let proof = try store.proof(key) else { continue }
-                    session.send(.proof(DeliveryProof(id: proof.id, ackSecret: proof.ackSecret, hops: proof.hops, path: ProofPath(proof.path))))
+                    enqueueProof(DeliveryProof(id: proof.id, ackSecret: proof.ackSecret, hops: proof.hops, path: ProofPath(proof.path)), on: session)
                 }
             }
         } catch {
             actions.append(.storeFailed("offering what \(peer.text) lacks: \(error)"))
         }
         refill(session, now: now, actions: &actions)
+    }
+
+    /// A peer that stops answering a sync (slow, or keeping the link alive with pings alone) would
+    /// keep its reconciler's copy of the set here and stop every later sync on the link, since a
+    /// running sync is not restarted. After `syncStallMilliseconds` of silence the sync is dropped
+    /// and counted; the next starts at the usual interval. The link stays: slowness is no offence.
+    func abandonStalledSyncs(_ session: LinkSession, now: CoreTime) {
+        for (set, sync) in session.syncs where now.monotonic.since(sync.lastProgress) > limits.syncStallMilliseconds {
+            session.syncs[set] = nil
+            counters.syncsAbandoned += 1
+        }
     }
 
     /// The peer asks for items it lacks: offered by the same rules as any other (a message whose

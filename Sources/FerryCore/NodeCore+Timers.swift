@@ -18,6 +18,7 @@ extension NodeCore {
                 refill(session, now: now, actions: &actions)
             }
         }
+        for session in establishedSessions { abandonStalledSyncs(session, now: now) }
         for session in establishedSessions where session.syncs.isEmpty {
             if let last = session.lastSync, now.monotonic.since(last) >= limits.syncIntervalMilliseconds {
                 startSync(on: session, now: now, actions: &actions)
@@ -51,8 +52,9 @@ extension NodeCore {
             consider(session.partialFrameSince?.adding(milliseconds: limits.frameCompletionMilliseconds + 1))
             let quietLimit = session.pingOutstanding ? idleTimeout(session) : keepaliveInterval(session)
             consider(session.lastHeard.adding(milliseconds: quietLimit + 1))
-            // A sync still running (the peer slow or silent) is not restarted, so it sets no deadline.
+            // A sync still running is not restarted: its deadline is when it counts as stalled.
             if session.syncs.isEmpty { consider(session.lastSync?.adding(milliseconds: limits.syncIntervalMilliseconds)) }
+            for sync in session.syncs.values { consider(sync.lastProgress.adding(milliseconds: limits.syncStallMilliseconds + 1)) }
             consider(session.lastExchange?.adding(milliseconds: limits.exchangeIntervalMilliseconds))
         }
         consider(nextRetry ?? now.monotonic)

@@ -188,6 +188,11 @@ public final class NodeCore {
         do {
             let bytes = try session.takeOutput()
             if !bytes.isEmpty { actions.append(.send(session.id, bytes)) }
+            if session.queuedBytes > limits.sendQueueHardLimitBytes {
+                counters.linksNotReading += 1
+                let message = "the peer is not reading: \(session.queuedBytes) bytes unwritten"
+                fail(session.id, LinkSession.Failure(reason: .protocolError, message: message), now: now, actions: &actions)
+            }
         } catch {
             fail(session.id, error, now: now, actions: &actions)
         }
@@ -263,6 +268,10 @@ public struct CoreCounters: Sendable, Equatable {
     public var invalidEnvelopes = 0
     /// Links closed because a frame did not complete in time.
     public var framesTimedOut = 0
+    /// Reconciliations dropped because the peer stopped answering for `syncStallMilliseconds`.
+    public var syncsAbandoned = 0
+    /// Links closed because the peer kept sending but stopped reading (`sendQueueHardLimitBytes`).
+    public var linksNotReading = 0
     /// Relay copies handed on (a next hop acknowledged custody) or delivered to their destination.
     public var forwarded = 0
     /// Valid delivery proofs learnt (each (id, ack hash) once).

@@ -57,7 +57,8 @@ extension Node {
         status.refusals = RefusalCounts(
             handshakesEvicted: counters.handshakesEvicted, linksRefused: counters.linksRefused,
             pingsIgnored: counters.pingsIgnored, invalidEnvelopes: counters.invalidEnvelopes,
-            framesTimedOut: counters.framesTimedOut, logLinesSuppressed: logLimiter.suppressedTotal)
+            framesTimedOut: counters.framesTimedOut, logLinesSuppressed: logLimiter.suppressedTotal,
+            syncsAbandoned: counters.syncsAbandoned, linksNotReading: counters.linksNotReading)
         let found = core.discoveryCounters
         status.discovery = DiscoveryStatus(
             enabled: core.discoveryEnabled, beacons: core.beaconsEnabled, beaconsSent: found.beaconsSent,

@@ -61,6 +61,11 @@ final class CorePair {
     private var wire: [(toA: Bool, link: LinkID, from: LinkID, bytes: [UInt8])] = []
     /// When false, bytes from B to A are dropped (a one-way cut).
     var deliverBToA = true
+    /// Frame kinds dropped from what B sends (a peer that ignores one kind of frame). Works on the
+    /// plain engine's bytes, which are the frames themselves.
+    var dropKindsFromB: Set<UInt8> = []
+    /// Frames A sent, by kind (counted as A sends them).
+    private(set) var sentByA: [UInt8: Int] = [:]
     /// Links (A's side) whose bytes from A to B are dropped.
     var blackholedFromA: Set<LinkID> = []
     /// When true, bytes A sends stay on the wire: B does not read them and A's socket never
@@ -148,6 +153,9 @@ final class CorePair {
             case .send(let link, let bytes):
                 guard let pair = links.first(where: { isA ? $0.a == link : $0.b == link }) else { continue }
                 if !isA && !deliverBToA { continue }
+                if isA { for kind in Self.frameKinds(bytes) { sentByA[kind, default: 0] += 1 } }
+                let bytes = isA || dropKindsFromB.isEmpty ? bytes : Self.dropping(dropKindsFromB, from: bytes)
+                if bytes.isEmpty { continue }
                 if isA && blackholedFromA.contains(link) { continue }
                 wire.append((toA: !isA, link: isA ? pair.b : pair.a, from: link, bytes: bytes))
                 if isA { largestQueueA = max(largestQueueA, heldBytesFromA) }
@@ -161,6 +169,32 @@ final class CorePair {
                 node.record(action)
             }
         }
+    }
+}
+
+extension CorePair {
+    /// The kinds of the whole frames in `bytes` (a 4-byte length that counts the kind byte, then it).
+    static func frameKinds(_ bytes: [UInt8]) -> [UInt8] {
+        frames(bytes).compactMap { $0.count > 4 ? $0[4] : nil }
+    }
+
+    /// `bytes` without the frames of these kinds.
+    static func dropping(_ kinds: Set<UInt8>, from bytes: [UInt8]) -> [UInt8] {
+        frames(bytes).filter { $0.count <= 4 || !kinds.contains($0[4]) }.flatMap { $0 }
+    }
+
+    /// Splits plain-engine bytes into whole frames (a trailing partial frame is kept as one).
+    private static func frames(_ bytes: [UInt8]) -> [[UInt8]] {
+        var frames: [[UInt8]] = []
+        var at = 0
+        while at + 5 <= bytes.count {
+            let length = bytes[at..<at + 4].reduce(0) { $0 << 8 | Int($1) }
+            let end = min(bytes.count, at + 4 + length)
+            frames.append(Array(bytes[at..<end]))
+            at = end
+        }
+        if at < bytes.count { frames.append(Array(bytes[at...])) }
+        return frames
     }
 }
 
