@@ -147,8 +147,8 @@ extension NodeCore {
     }
 
     /// Endpoints of linked peers that accept links, for one peer: never its own, and never a
-    /// link-local one (`fe80::1%eth0`), which means nothing off this node's link. IPv4 only for now
-    /// (the frame could carry IPv6); a peer a dual-stack listener sees as `::ffff:198.18.0.2` is IPv4.
+    /// link-local one (`fe80::1%eth0`), which means nothing off this node's link. IPv4 and global
+    /// IPv6; a peer a dual-stack listener sees as `::ffff:198.18.0.2` is told as IPv4.
     func sendEndpoints(on session: LinkSession, now: CoreTime) {
         // A coordinator serves endpoints of the nodes linked to it even though it dials none itself.
         guard discoveryEnabled || isCoordinator, session.capabilities.contains(.exchange) else { return }
@@ -157,7 +157,7 @@ extension NodeCore {
         for other in establishedSessions where other !== session && entries.count < WireLimits.endpointsPerFrameMax {
             let host = HostText.unmapped(LinkSession.host(of: other.endpoint))
             guard let peer = other.peer, other.peerListenPort != 0, !HostText.isLinkLocal(host),
-                  let ip = EndpointEntry.ipv4(host) else { continue }
+                  let ip = EndpointEntry.ip(host) else { continue }
             let entry = EndpointEntry(address: peer, ip: ip, port: other.peerListenPort)
             if entry.isUsable { entries.append(entry) }
         }

@@ -87,16 +87,10 @@ public struct EndpointEntry: Sendable, Equatable {
     }
 
     /// Parses a dotted IPv4 literal (the form links report); nil for anything else.
-    public static func ipv4(_ text: String) -> [UInt8]? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
-        var bytes: [UInt8] = []
-        for part in parts {
-            guard !part.isEmpty, part.count <= 3, let value = UInt8(part) else { return nil }
-            bytes.append(value)
-        }
-        return bytes
-    }
+    public static func ipv4(_ text: String) -> [UInt8]? { IPLiteralBytes.ipv4(Substring(text)) }
+
+    /// Parses an IPv4 or an unscoped IPv6 literal (`2001:db8::5`); nil for anything else.
+    public static func ip(_ text: String) -> [UInt8]? { ipv4(text) ?? IPLiteralBytes.ipv6(text) }
 
     /// An address worth dialling: not unspecified, multicast, broadcast, IPv6 link-local
     /// (fe80::/10: without the interface it belongs to, which an entry cannot carry and which

@@ -92,6 +92,24 @@ final class LinkLocalDiscoveryTests: XCTestCase {
         XCTAssertFalse(toldB.contains { $0.address == d.address }, "\(toldB)")
     }
 
+    func testGlobalIPv6EndpointsAreToldByPeerExchange() throws {
+        let net = TestNet()
+        let a = try TestNode(seed: 1)
+        let c = try TestNode(seed: 3)
+        let f = try TestNode(seed: 6)
+        net.listen(a, host: "198.18.0.1")
+        net.listen(c, host: "198.18.0.3")
+        net.listen(f, host: "2001:db8::6")
+        net.dial(c, a)
+        net.dial(f, a, from: "2001:db8::6")
+        XCTAssertEqual(Set(a.core.connectedPeers), [c.address, f.address])
+        net.drive(milliseconds: a.core.limits.exchangeIntervalMilliseconds + 1_000)
+
+        let toldC = told(by: a, to: c, in: net)
+        let expected = EndpointEntry(address: f.address, ip: [0x20, 0x01, 0x0d, 0xb8] + [UInt8](repeating: 0, count: 11) + [6], port: 7000)
+        XCTAssertTrue(toldC.contains(expected), "F's global IPv6 endpoint, as 16 bytes: \(toldC)")
+    }
+
     func testALinkLocalEntryFromAPeerIsIgnoredAndCounted() throws {
         let net = TestNet()
         let nodes = try net.listeningNodes(2)
