@@ -196,7 +196,7 @@ struct Connections {
     mutating func linkClosed(_ link: LinkID, wasEstablished: Bool, now: MonotonicTime, unit: Double) {
         guard let key = linkEndpoints.removeValue(forKey: link), var endpoint = endpoints[key] else { return }
         guard endpoint.state != .isSelf else { return }
-        if !wasEstablished { endpoint.failuresInRow += 1 }
+        if !wasEstablished { endpoint.failuresInRow += 1 } else if endpoint.lastError == nil { endpoint.lastError = "link lost" }
         endpoint.state = .waiting(until: now.adding(milliseconds: endpoint.backoff.next(unit: unit)))
         endpoints[key] = endpoint
     }

@@ -15,8 +15,10 @@ public struct CoordinatorSummary: Sendable, Equatable {
     public var port: UInt16
     public var address: Address?
     public var up: Bool
-    /// Since when it has been up (monotonic), if it is.
+    /// Since when it has been up, if it is.
     public var since: CoreTime?
+    /// Since when it has been down, if it is and was up before (nil: not linked since this node started).
+    public var downSince: Timestamp?
     /// Own messages handed to it since start.
     public var handed: Int
     public var lastError: String?
@@ -83,6 +85,7 @@ extension NodeCore {
 
     /// A coordinator link ended: what was handed to it goes into the mesh now.
     func coordinatorGone(_ coordinator: Address, now: CoreTime, actions: inout [CoreAction]) {
+        coordinatorsDownSince[coordinator] = now.wall
         for (key, var handoff) in handoffs where handoff.coordinators.contains(coordinator) && !handoff.released {
             handoff.coordinators.remove(coordinator)
             guard handoff.coordinators.isEmpty || !handoff.coordinators.contains(where: connectedCoordinators.contains) else {
@@ -132,6 +135,7 @@ extension NodeCore {
             }
             return CoordinatorSummary(
                 host: endpoint.host, port: endpoint.port, address: endpoint.peer, up: up, since: since,
+                downSince: up ? nil : endpoint.peer.flatMap { coordinatorsDownSince[$0] },
                 handed: endpoint.peer.map { handedCounts[$0] ?? 0 } ?? 0, lastError: endpoint.lastError)
         }
     }

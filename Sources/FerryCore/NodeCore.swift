@@ -55,6 +55,8 @@ public final class NodeCore {
     var handoffs: [CustodyKey: Handoff] = [:]
     /// Own messages handed to each coordinator since start.
     var handedCounts: [Address: Int] = [:]
+    /// When each coordinator's link last dropped (wall clock), for `ferry status`: "down since".
+    var coordinatorsDownSince: [Address: Timestamp] = [:]
     /// Copies from each origin that their destination refused as not opening, and the origins that
     /// reached `junkStrikesMax`: nothing more is taken from those.
     var junkStrikes: [Address: Int] = [:]

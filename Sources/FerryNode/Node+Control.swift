@@ -71,7 +71,11 @@ extension Node {
         status.coordinators = core.coordinatorSummaries.map { summary in
             CoordinatorInfo(
                 endpoint: Endpoint(host: summary.host, port: summary.port).description, address: summary.address?.text ?? "",
-                state: summary.up ? "up" : "down", sinceMs: summary.since?.wall.milliseconds, handed: summary.handed,
+                                // Up: since the link came up. Down: since it dropped, or since this node started
+                // if it has not been up since.
+                state: summary.up ? "up" : "down",
+                sinceMs: summary.up ? summary.since?.wall.milliseconds : (summary.downSince ?? startedAt).milliseconds,
+                handed: summary.handed,
                 lastError: summary.up ? nil : summary.lastError)
         }
         if config.role == .coordinator {

@@ -30,6 +30,7 @@ struct StatusCommand: ParsableCommand {
             if let refusals = status.refusals {
                 print("refused   \(refusals.linksRefused) links, \(refusals.handshakesEvicted) handshakes evicted, \(refusals.invalidEnvelopes) invalid envelopes, \(refusals.pingsIgnored) pings ignored, \(refusals.logLinesSuppressed) log lines left out")
             }
+            for line in StatusText.roleLines(status, nowMs: UInt64(Date().timeIntervalSince1970 * 1000)) { print(line) }
             if status.testing == true {
                 print("testing   on: faults can be injected (docs/CONTROL.md §Faults); \(status.faults?.count ?? 0) peers with faults now")
             }

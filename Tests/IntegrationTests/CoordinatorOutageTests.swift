@@ -75,8 +75,19 @@ final class CoordinatorOutageTests: IntegrationTestCase {
         try waitUntilCoordinator(c, is: "up", at: a)
         try waitUntilCoordinator(c, is: "up", at: b)
 
+        let port = try XCTUnwrap(c.port)
+        let killedAtMs = UInt64(Date().timeIntervalSince1970 * 1000)
         c.kill9()
         try waitUntilCoordinator(c, is: "down", at: a)
+        // Down, and since when: the moment its link dropped, not the node's start.
+        let down = try XCTUnwrap(try a.coordinatorInfo(c))
+        let downSince = try XCTUnwrap(down.sinceMs, "a coordinator that is down says since when")
+        XCTAssertGreaterThanOrEqual(downSince + 50, killedAtMs)
+        XCTAssertNotNil(down.lastError)
+        let statusText = try ferry(["status", "--data", a.dataDir])
+        XCTAssertEqual(statusText.exitCode, 0)
+        XCTAssertTrue(
+            statusText.stdout.contains("coordinator \(c.address)@127.0.0.1:\(port)  down for "), "status shows it: \(statusText.stdout)")
         let text = "sent while the coordinator is down \(UUID().uuidString)"
         let id = try send(from: a, to: "bob", text)
         XCTAssertEqual(try a.outboxJSON().map(\.id), [id], "nothing can take it yet")
