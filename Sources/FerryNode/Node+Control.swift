@@ -166,10 +166,14 @@ extension Node {
         if message.deliveredAt != nil {
             return reply(deliveredReply(id, path: message.deliveredPath ?? .direct, hops: message.deliveredHops ?? 1), to: session)
         }
-        // Clients that gave up (timed out, Ctrl-C) are forgotten here, so waiters stay bounded.
-        waiters = waiters.compactMapValues { sessions in
-            let open = sessions.filter { !$0.stream.isClosed }
-            return open.isEmpty ? nil : open
+        // Clients that gave up (timed out, Ctrl-C) are forgotten in sweeps, so waiters stay within
+        // twice the clients still waiting (and at least `waitersSweepMin`).
+        if waiters.count >= waitersSweepAt {
+            waiters = waiters.compactMapValues { sessions in
+                let open = sessions.filter { !$0.stream.isClosed }
+                return open.isEmpty ? nil : open
+            }
+            waitersSweepAt = max(Self.waitersSweepMin, waiters.count * 2)
         }
         waiters[id, default: []].append(session)
     }

@@ -59,6 +59,10 @@ public final class Node {
     /// Set by a failed store operation; the next flush rolls back instead of committing.
     var storeFailure: String?
     var waiters: [MessageID: [ControlSession]] = [:]
+    /// Waiters are swept of closed clients when there are this many ids (then twice what is left):
+    /// a sweep per wait cost O(waiting ids) each, quadratic under a pipelined `send --wait` load.
+    var waitersSweepAt = Node.waitersSweepMin
+    static let waitersSweepMin = 64
     var flushScheduled = false
     lazy var contactCache = ContactCache(dir: config.dataDir)
     lazy var logLimiter = LogLimiter(logger: logger)
