@@ -183,6 +183,39 @@ final class FaultHookTests: IntegrationTestCase {
         return request
     }
 
+    /// A coordinator started with `--testing` takes faults too (the testbed cuts its links): a cut
+    /// toward bob drops his link and keeps him away, so alice's mail for him waits in his mailbox;
+    /// a heal lets him relink, and the mail arrives by the coordinator, once.
+    func testACoordinatorWithTestingTakesFaults() throws {
+        let c = try makeCoordinator("coord")
+        c.extraRunArguments = ["--testing"]
+        let (a, b) = try makePair()
+        try c.start()
+        try use([c], at: a)
+        try use([c], at: b)
+        try a.start()
+        try b.start()
+        try waitUntilCoordinator(c, is: "up", at: a)
+        try waitUntilCoordinator(c, is: "up", at: b)
+        XCTAssertEqual(try c.statusJSON().testing, true)
+
+        try applyFault(c, "cut", peer: b.address)
+        XCTAssertEqual(try c.status().faults, [FaultInfo(peer: b.address, cut: true, lossPercent: 0, delayMs: 0)])
+        try waitUntilCoordinator(c, is: "down", at: b)
+        let id = try send(from: a, to: "bob", "held while bob is cut off")
+        try waitUntilMailboxes(c, hold: 1)
+        try waitUntil("the coordinator refused a redial from bob", seconds: 30) { c.logCount("is cut by a testing fault") >= 1 }
+        XCTAssertEqual(try b.inbox(), [], "nothing reaches bob through the cut")
+        XCTAssertTrue(try a.isLinked(to: c), "alice's link stays up")
+
+        try applyFault(c, "heal", peer: b.address)
+        XCTAssertEqual(try c.status().faults ?? [], [])
+        try waitUntil("bob has the message", seconds: 40) { try b.inbox().contains { $0.id == id } }
+        let inbox = try b.inbox()
+        XCTAssertEqual(inbox.map(\.id), [id], "once")
+        XCTAssertEqual(inbox.first?.path, "coordinator")
+    }
+
     private func fault(
         _ node: FerryNodeProcess, _ kind: String, peer: String?, loss: Double? = nil, delay: UInt64? = nil
     ) throws -> ControlReply {
