@@ -11,11 +11,15 @@ import Glibc
 /// contact books all-to-all by scenario name, command lines, the processes started and linked.
 extension Testbed {
     func setUp() throws {
+        for gone in RunDirectorySweep.sweep() { view.note("removed \(gone), left by a testbed run that was killed") }
         let directory: String
         do { directory = try PrivateFiles.makeTemporaryDirectory(prefix: "ferry-testbed-\(Self.directoryLabel(scenario.name))-") } catch {
             throw TestbedError.runner("cannot create the run directory: \(error)")
         }
         runDirectory = directory
+        do { try RunDirectorySweep.mark(directory) } catch {
+            throw TestbedError.runner("cannot write the run directory's marker: \(error)")
+        }
         view.note("run directory \(directory)")
         members = scenario.coordinators.map { TestbedMember(name: $0.name, role: .coordinator, runDirectory: directory) }
             + scenario.nodes.map { TestbedMember(name: $0.name, role: .node, runDirectory: directory) }

@@ -231,6 +231,7 @@ public final class Testbed {
         hosts.tearDown()
         guard let runDirectory else { return }
         if options.keep {
+            RunDirectorySweep.unmark(runDirectory)
             view.note("kept \(runDirectory): a data directory and a log (NAME.log) for each node and coordinator")
         } else {
             try? FileManager.default.removeItem(atPath: runDirectory)
