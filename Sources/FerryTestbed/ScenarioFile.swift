@@ -107,16 +107,7 @@ public enum ScenarioFile {
 
     /// The text, or an error naming the line of the first byte that is not UTF-8.
     private static func utf8Text(_ bytes: [UInt8], path: String) throws(ScenarioError) -> String {
-        var iterator = bytes.makeIterator()
-        var decoder = UTF8()
-        var line = 1
-        decoding: while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): if scalar == "\n" { line += 1 }
-            case .emptyInput: break decoding
-            case .error: throw ScenarioError(file: path, line: line, message: "not UTF-8 text; save the file as UTF-8")
-            }
-        }
+        if let line = UTF8Check.firstInvalidLine(in: bytes) { throw ScenarioError(file: path, line: line, message: "not UTF-8 text; save the file as UTF-8") }
         return String(decoding: bytes, as: UTF8.self)
     }
 }

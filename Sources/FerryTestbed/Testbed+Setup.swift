@@ -18,7 +18,7 @@ extension Testbed {
         }
         runDirectory = directory
         do { try RunDirectorySweep.mark(directory) } catch {
-            throw TestbedError.runner("cannot write the run directory's marker: \(error)")
+            throw TestbedError.runner("cannot write the run directory's marker: \(error); check that \(NSTemporaryDirectory()) is writable and not full")
         }
         view.note("run directory \(directory)")
         members = scenario.coordinators.map { TestbedMember(name: $0.name, role: .coordinator, runDirectory: directory) }
